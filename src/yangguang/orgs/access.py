@@ -1,0 +1,180 @@
+"""Who may do what: the one place that decides (`can(user, action, obj)`), and the scoping that
+selectors use to return only what a viewer may see.
+
+Actions are "<entity>.<verb>". Each action names the body roles that may perform it on objects
+of their own body. Supervisors (监督员) may perform read verbs anywhere in their region subtree and
+nothing else; administrators perform the administration actions in their subtree (everywhere
+when their assignment has no region) and may read everything there.
+
+Domain apps register their actions with `register()` at import time of their `access` module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q
+from django.http import Http404
+
+from yangguang.orgs.models import Body, Region, Role, RoleAssignment, User
+
+READ_VERBS = frozenset({"view", "list", "export", "stats"})
+
+
+@dataclass(frozen=True)
+class ActionDef:
+    name: str
+    roles: frozenset[Role]  # body roles allowed on their own body's objects
+    admin: bool = False  # administrators may perform it within their scope
+
+
+ACTIONS: dict[str, ActionDef] = {}
+
+
+def register(name: str, roles: Iterable[Role] = (), *, admin: bool = False) -> ActionDef:
+    action = ActionDef(name, frozenset(roles), admin)
+    ACTIONS[name] = action
+    return action
+
+
+ALL_BODY_ROLES = (Role.EDITOR, Role.REVIEWER, Role.INTAKE, Role.HANDLER, Role.HEAD, Role.WINDOW)
+
+# Foundation actions.
+register("console.view", ALL_BODY_ROLES, admin=True)
+register("body.view", ALL_BODY_ROLES, admin=True)
+register("body.change", admin=True)
+register("body.create", admin=True)
+register("region.view", admin=True)
+register("region.change", admin=True)
+register("region.create", admin=True)
+register("window.view", ALL_BODY_ROLES, admin=True)
+register("window.change", [Role.HEAD], admin=True)
+register("staff.view", [Role.HEAD], admin=True)
+register("staff.change", admin=True)
+register("calendar.change", admin=True)
+register("audit.view", admin=True)
+register("audit.export", admin=True)
+register("orgs.import", admin=True)
+register("orgs.export", admin=True)
+
+
+@dataclass
+class Grants:
+    """A user's role assignments, loaded once per request."""
+
+    body_roles: dict[int, set[Role]] = field(default_factory=dict)  # body id → roles
+    body_paths: dict[int, str] = field(default_factory=dict)  # body id → region path
+    supervisor_paths: list[str] = field(default_factory=list)
+    admin_paths: list[str] = field(default_factory=list)  # "/" = whole installation
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.body_roles or self.supervisor_paths or self.admin_paths)
+
+
+def grants(user: Any) -> Grants:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Grants()
+    cached = getattr(user, "_yg_grants", None)
+    if cached is not None:
+        return cached
+    g = Grants()
+    rows = RoleAssignment.objects.filter(user=user).select_related("body__region", "region")
+    for ra in rows:
+        if ra.body_id is not None and ra.body is not None:
+            g.body_roles.setdefault(ra.body_id, set()).add(Role(ra.role))
+            g.body_paths[ra.body_id] = ra.body.region.path
+        elif ra.role == Role.SUPERVISOR and ra.region is not None:
+            g.supervisor_paths.append(ra.region.path)
+        elif ra.role == Role.ADMIN:
+            g.admin_paths.append(ra.region.path if ra.region is not None else "/")
+    if user.is_superuser:
+        g.admin_paths.append("/")
+    user._yg_grants = g
+    return g
+
+
+def forget_grants(user: User) -> None:
+    if hasattr(user, "_yg_grants"):
+        del user._yg_grants
+
+
+def _scope(obj: Any) -> tuple[int | None, str]:
+    """(body id, region path) that an object belongs to."""
+    if obj is None:
+        return None, "/"
+    if isinstance(obj, Body):
+        return obj.pk, obj.region.path
+    if isinstance(obj, Region):
+        return None, obj.path
+    scope = getattr(obj, "access_scope", None)
+    if callable(scope):
+        return scope()  # type: ignore[no-any-return]
+    body = getattr(obj, "body", None)
+    if isinstance(body, Body):
+        return body.pk, body.region.path
+    raise TypeError(f"cannot scope {type(obj).__name__} for access checks")
+
+
+def _under(path: str, roots: Iterable[str]) -> bool:
+    return any(path.startswith(root) for root in roots)
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May `user` perform `action` on `obj` (a Body, Region, or an object with a body)?"""
+    definition = ACTIONS.get(action)
+    if definition is None:
+        raise KeyError(f"unknown action {action!r}")
+    g = grants(user)
+    if not g.is_staff_member:
+        return False
+    body_id, path = _scope(obj)
+    verb = action.rsplit(".", 1)[-1]
+    if body_id is not None and definition.roles & g.body_roles.get(body_id, set()):
+        return True
+    if obj is None:
+        # No object: allowed when the user could perform it somewhere.
+        if any(definition.roles & roles for roles in g.body_roles.values()):
+            return True
+        if definition.admin and g.admin_paths:
+            return True
+        return verb in READ_VERBS and bool(g.supervisor_paths or g.admin_paths)
+    if definition.admin and _under(path, g.admin_paths):
+        return True
+    return verb in READ_VERBS and _under(path, g.supervisor_paths + g.admin_paths)
+
+
+def require(user: Any, action: str, obj: Any) -> None:
+    """Raise the same 404 as for a missing object when `user` may not `action` `obj`."""
+    if not can(user, action, obj):
+        raise Http404("未找到")
+
+
+def visible_bodies_q(user: Any, *, prefix: str = "", roles: Iterable[Role] | None = None) -> Q:
+    """A Q over a model with a body foreign key reachable as `prefix` ("" for Body itself):
+    the bodies where the user holds a role (or one of `roles`), plus supervised and administered
+    region subtrees. Matches nothing for anonymous users."""
+    g = grants(user)
+    pk_field = f"{prefix}id" if not prefix else f"{prefix}_id"
+    path_field = f"{prefix}{'__' if prefix else ''}region__path__startswith"
+    wanted = set(roles) if roles is not None else None
+    ids = [b for b, rs in g.body_roles.items() if wanted is None or rs & wanted]
+    q = Q(**{f"{pk_field}__in": ids}) if ids else Q(pk__in=[])
+    for root in g.supervisor_paths + g.admin_paths:
+        q |= Q(**{path_field: root})
+    return q
+
+
+def visible_region_paths(user: Any) -> list[str]:
+    g = grants(user)
+    return g.supervisor_paths + g.admin_paths
+
+
+def get_visible_or_404(queryset: Any, user: Any, action: str, **lookup: Any) -> Model:
+    """Fetch one object and check `action` on it; missing and forbidden look the same."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not can(user, action, obj):
+        raise Http404("未找到")
+    return obj  # type: ignore[no-any-return]

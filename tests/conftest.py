@@ -1,0 +1,100 @@
+"""Named people and places every test can use (DESIGN.md: citizen, handler in the right body,
+handler in another body, supervisor, anonymous).
+
+The region: 示范市 (370900) → 示范县 (370921) and 东区 (370902); each county has a township and a
+village. Body A is a department of 示范县, body B a department of 东区.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from tests.factories import BodyFactory, RegionFactory, UserFactory, grant, make_credit_code
+from yangguang.orgs.models import Body, BodyKind, Region, RegionLevel, Role, User
+
+PASSWORD = "Yangguang2026"
+
+
+@dataclass
+class World:
+    city: Region
+    county: Region
+    county2: Region
+    township: Region
+    village: Region
+    body_a: Body  # in 示范县
+    body_b: Body  # in 东区
+    township_body: Body  # a township government under 示范县
+    handler_a: User
+    handler_b: User
+    head_a: User
+    editor_a: User
+    reviewer_a: User
+    county_supervisor: User  # supervises 示范县's subtree
+    admin: User
+    anonymous: AnonymousUser
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    city = RegionFactory(code="370900", name="示范市", level=RegionLevel.CITY)
+    county = RegionFactory(code="370921", name="示范县", level=RegionLevel.COUNTY, parent=city)
+    county2 = RegionFactory(code="370902", name="东区", level=RegionLevel.COUNTY, parent=city)
+    township = RegionFactory(
+        code="370921100", name="城关镇", level=RegionLevel.TOWNSHIP, parent=county
+    )
+    village = RegionFactory(
+        code="370921100201", name="东关村", level=RegionLevel.VILLAGE, parent=township
+    )
+    body_a = BodyFactory(
+        name="示范县人力资源和社会保障局", region=county, credit_code=make_credit_code("370921", 11)
+    )
+    body_b = BodyFactory(
+        name="东区人力资源和社会保障局", region=county2, credit_code=make_credit_code("370902", 12)
+    )
+    township_body = BodyFactory(
+        name="城关镇人民政府",
+        kind=BodyKind.TOWNSHIP,
+        region=township,
+        credit_code=make_credit_code("370921", 13),
+    )
+    return World(
+        city=city,
+        county=county,
+        county2=county2,
+        township=township,
+        village=village,
+        body_a=body_a,
+        body_b=body_b,
+        township_body=township_body,
+        handler_a=grant(
+            UserFactory(username="handler_a", full_name="张承办"), Role.HANDLER, body=body_a
+        ),
+        handler_b=grant(
+            UserFactory(username="handler_b", full_name="李承办"), Role.HANDLER, body=body_b
+        ),
+        head_a=grant(UserFactory(username="head_a", full_name="王负责"), Role.HEAD, body=body_a),
+        editor_a=grant(
+            UserFactory(username="editor_a", full_name="赵发布"), Role.EDITOR, body=body_a
+        ),
+        reviewer_a=grant(
+            UserFactory(username="reviewer_a", full_name="钱审核"), Role.REVIEWER, body=body_a
+        ),
+        county_supervisor=grant(
+            UserFactory(username="supervisor", full_name="孙监督"), Role.SUPERVISOR, region=county
+        ),
+        admin=grant(UserFactory(username="admin", full_name="周管理"), Role.ADMIN),
+        anonymous=AnonymousUser(),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
