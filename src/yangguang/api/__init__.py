@@ -47,12 +47,23 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-for _app in ["core", "orgs", "disclosure", "search", "foi", "reports"]:
-    try:
-        _module = import_module(f"yangguang.{_app}.api")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"yangguang.{_app}.api":
-            raise
-        continue
-    for _prefix, _router in getattr(_module, "routers", []):
-        api.add_router(_prefix, _router)
+API_APPS = ["core", "orgs", "disclosure", "search", "foi", "reports"]
+_collected = False
+
+
+def collect_routers() -> None:
+    """Mount each app's `api.routers`. Called from ApiConfig.ready(): the app modules import
+    models, which may not be imported while INSTALLED_APPS is still being loaded."""
+    global _collected
+    if _collected:
+        return
+    _collected = True
+    for app in API_APPS:
+        try:
+            module = import_module(f"yangguang.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"yangguang.{app}.api":
+                raise
+            continue
+        for prefix, router in getattr(module, "routers", []):
+            api.add_router(prefix, router)

@@ -11,6 +11,7 @@ import os
 import secrets
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -87,7 +88,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in _env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yangguang.orgs.adminsite.YangguangAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yangguang.orgs.auth.ConsoleAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,6 +141,14 @@ TEMPLATES = [
 ]
 
 
+_SQLITE_OPTIONS: dict[str, object] = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    " PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def _database() -> dict[str, object]:
     url = _env("DATABASE_URL")
     if not url:
@@ -147,12 +157,7 @@ def _database() -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "yangguang.sqlite3",
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                " PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": dict(_SQLITE_OPTIONS),
         }
     try:
         config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
@@ -165,6 +170,16 @@ def _database() -> dict[str, object]:
         raise ImproperlyConfigured(
             "DATABASE_URL 只支持 PostgreSQL（postgres://）或 SQLite（sqlite:///）。"
         )
+    name = str(config.get("NAME") or "")
+    if not name or name == ":memory:":
+        raise ImproperlyConfigured(
+            "环境变量 DATABASE_URL 缺少数据库名：示例 postgres://用户@主机:5432/库名"
+            " 或 sqlite:////绝对路径/yangguang.sqlite3"
+        )
+    if "sqlite" in engine:
+        extra: Any = config.get("OPTIONS") or {}
+        config["OPTIONS"] = {**_SQLITE_OPTIONS, **dict(extra)}
+        config["CONN_MAX_AGE"] = 0
     suffix = _env("YG_TEST_DB_SUFFIX")
     if suffix and "postgresql" in engine:
         config["TEST"] = {"NAME": f"test_{config.get('NAME')}_{suffix}"}

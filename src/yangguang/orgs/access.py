@@ -101,8 +101,17 @@ def forget_grants(user: User) -> None:
         del user._yg_grants
 
 
+def is_global_admin(user: Any) -> bool:
+    """An administrator of the whole installation (role without region, or superuser)."""
+    return "/" in grants(user).admin_paths
+
+
 def _scope(obj: Any) -> tuple[int | None, str]:
-    """(body id, region path) that an object belongs to."""
+    """(body id, region path) that an object belongs to.
+
+    Order: Body, Region, an `access_scope()` method, a `body` foreign key, a `region` foreign
+    key, a stored `region_path` (audit events). An object with none of these cannot be checked.
+    """
     if obj is None:
         return None, "/"
     if isinstance(obj, Body):
@@ -115,6 +124,13 @@ def _scope(obj: Any) -> tuple[int | None, str]:
     body = getattr(obj, "body", None)
     if isinstance(body, Body):
         return body.pk, body.region.path
+    region = getattr(obj, "region", None)
+    if isinstance(region, Region):
+        return None, region.path
+    region_path = getattr(obj, "region_path", None)
+    if isinstance(region_path, str):
+        # Outside any region (empty path): the root, seen by installation-wide admins only.
+        return None, region_path or "/"
     raise TypeError(f"cannot scope {type(obj).__name__} for access checks")
 
 
@@ -157,7 +173,8 @@ def visible_bodies_q(user: Any, *, prefix: str = "", roles: Iterable[Role] | Non
     the bodies where the user holds a role (or one of `roles`), plus supervised and administered
     region subtrees. Matches nothing for anonymous users."""
     g = grants(user)
-    pk_field = f"{prefix}id" if not prefix else f"{prefix}_id"
+    # `body__in` (not `body_id__in`) so that prefixes across relations ("case__body") work too.
+    pk_field = f"{prefix}__id" if prefix else "id"
     path_field = f"{prefix}{'__' if prefix else ''}region__path__startswith"
     wanted = set(roles) if roles is not None else None
     ids = [b for b, rs in g.body_roles.items() if wanted is None or rs & wanted]
