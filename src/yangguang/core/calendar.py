@@ -1,22 +1,38 @@
-"""The working-day calendar as stored: chinesecalendar + administrator overrides.
+"""The working-day calendar as stored: chinesecalendar + administrator overrides (DOMAIN.md §1).
 
-`current_calendar()` returns a `WorkCalendar` rebuilt only when the overrides change (their
-count and last update time are the version), so each app server sees an administrator's
-edits on its next request without a shared cache.
+`current_calendar()` returns a `WorkCalendar` rebuilt only when the stored calendar changes
+(override count and last update time, plus the years marked complete, are the version), so each
+app server sees an administrator's edits on its next request without a shared cache. Everything
+that computes a legal deadline takes its calendar from here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 
 from django.db.models import Count, Max
 
 from yangguang.core.models import CalendarOverride, CalendarYear
-from yangguang.core.workdays import Override, WorkCalendar
+from yangguang.core.workdays import LIBRARY_YEARS, Override, WorkCalendar
 
 _lock = threading.Lock()
 _cached: tuple[object, WorkCalendar] | None = None
+
+
+class _CalendarScope:
+    """The object `calendar.change` is checked against: the calendar is installation-wide, so
+    only administrators of the whole installation (no region on their role) may change it."""
+
+    def access_scope(self) -> tuple[int | None, str]:
+        return None, "/"
+
+    def __str__(self) -> str:
+        return "节假日日历"
+
+
+CALENDAR_SCOPE = _CalendarScope()
 
 
 def _version() -> object:
@@ -26,6 +42,7 @@ def _version() -> object:
 
 
 def current_calendar() -> WorkCalendar:
+    """The calendar with every stored override (two small queries to check the version)."""
     global _cached
     version = _version()
     cached = _cached
@@ -33,7 +50,8 @@ def current_calendar() -> WorkCalendar:
         return cached[1]
     with _lock:
         overrides = [
-            Override(o.day, o.is_workday, o.name) for o in CalendarOverride.objects.all().iterator()
+            Override(o.day, o.is_workday, o.name)
+            for o in CalendarOverride.objects.only("day", "is_workday", "name").iterator()
         ]
         years = CalendarYear.objects.filter(complete=True).values_list("year", flat=True)
         calendar = WorkCalendar(overrides, years)
@@ -44,3 +62,38 @@ def current_calendar() -> WorkCalendar:
 def missing_schedule_years(today: dt.date, horizon_days: int = 366) -> list[int]:
     """Years between today and the horizon with no known schedule (for the console banner)."""
     return current_calendar().unknown_years(today, today + dt.timedelta(days=horizon_days))
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    year: int
+    in_library: bool  # published schedule shipped with chinesecalendar
+    marked_complete: bool  # an administrator declared the year completely entered
+    overrides: int
+    source: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.in_library or self.marked_complete
+
+    @property
+    def label(self) -> str:
+        if self.in_library:
+            return "已发布（系统内置）"
+        if self.marked_complete:
+            return "已完整录入"
+        if self.overrides:
+            return "录入中（尚未标记完整）"
+        return "未录入"
+
+
+def year_status(year: int) -> YearStatus:
+    row = CalendarYear.objects.filter(year=year).first()
+    count = CalendarOverride.objects.filter(day__year=year).count()
+    return YearStatus(
+        year,
+        year in LIBRARY_YEARS,
+        bool(row and row.complete),
+        count,
+        row.source if row else "",
+    )

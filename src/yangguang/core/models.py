@@ -35,6 +35,15 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField("年份", unique=True)
     complete = models.BooleanField("已完整录入", default=True)
     source = models.CharField("依据", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="标记人",
+    )
+    updated_at = models.DateTimeField("标记时间", auto_now=True, null=True)
 
     class Meta:
         ordering = ["year"]

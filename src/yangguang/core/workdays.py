@@ -5,23 +5,27 @@ statutory holidays, plus weekend days the State Council declares make-up working
 (许可法 Art. 82; the 条例 periods are stated in 工作日).
 
 Counting convention (DOMAIN.md §1): the day of receipt is day 0; the period ends at the close
-of the N-th working day after it.
+of the N-th working day after it. So a 20-working-day period (条例 Art. 33) for an application
+received on a Friday ends on the 20th working day after that Friday, whatever day 0 itself was.
 
-The calendar is `chinesecalendar` (published State Council schedules) plus administrator
-overrides per date, so next year's schedule can be entered the day it is published. A year that
-neither source knows is counted Monday–Friday, and every result that touches it carries a warning
-— never a silent weekends-only guess.
+The calendar is `chinesecalendar` (published State Council schedules, 2004 onwards) plus
+administrator overrides per date, so next year's schedule can be entered the day it is
+published (each November). A year that neither source knows is counted Monday–Friday, and
+every result that touches it carries a warning (`unknown_year_warning`) — never a silent
+weekends-only guess. An administrator who has entered a whole year marks it complete
+(`complete_years`), which silences the warning for that year.
 
-Performance: a `WorkCalendar` precomputes, per contiguous span of years, the running count of
-working days and the ordinal of every working day, so `is_workday`, `add_workdays` and
-`workdays_between` are a few list look-ups per call.
+Performance: a `WorkCalendar` precomputes, for a contiguous span of years, the kind of every
+day, the running count of working days and the ordinal of every working day. `is_workday`,
+`add_workdays` and `workdays_between` are then a handful of list look-ups (constant time); the
+span grows (rebuilt once, under a lock, swapped in atomically) when a request leaves it.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import enum
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -39,7 +43,29 @@ HOLIDAY_NAMES_ZH: dict[str, str] = {
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
-_LIBRARY_YEARS: frozenset[int] = frozenset(d.year for d in chinese_calendar.holidays)
+# The years whose State Council schedule the installed chinesecalendar carries (2004–2026 for
+# chinesecalendar 1.11.0). Derived from the data, so upgrading the package extends it.
+_LIB_HOLIDAYS: Mapping[dt.date, str] = chinese_calendar.holidays
+_LIB_WORKDAYS: Mapping[dt.date, str] = chinese_calendar.workdays
+LIBRARY_YEARS: frozenset[int] = frozenset(d.year for d in _LIB_HOLIDAYS)
+
+MIN_YEAR = min(LIBRARY_YEARS)  # chinesecalendar's first year; earlier dates are refused
+MAX_YEAR = 2100  # far enough for any legal period; later dates are refused
+MAX_WORKDAYS = 10_000  # a period longer than this is a typing error, not a legal period
+
+_fromordinal = dt.date.fromordinal
+
+
+class CalendarError(ValueError):
+    """A request the calendar cannot answer (negative period, date out of range, bad event).
+
+    The message is Chinese and safe to show to the public; `field` names the input at fault
+    when there is one (forms show the message next to it).
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class DayKind(enum.StrEnum):
@@ -50,21 +76,31 @@ class DayKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            DayKind.WORKDAY: "工作日",
-            DayKind.MAKEUP: "调休上班",
-            DayKind.WEEKEND: "周末",
-            DayKind.HOLIDAY: "法定节假日",
-        }[self]
+        return _KIND_LABELS[self]
 
     @property
     def is_work(self) -> bool:
-        return self in (DayKind.WORKDAY, DayKind.MAKEUP)
+        return self is DayKind.WORKDAY or self is DayKind.MAKEUP
+
+
+_KIND_LABELS = {
+    DayKind.WORKDAY: "工作日",
+    DayKind.MAKEUP: "调休上班",
+    DayKind.WEEKEND: "周末",
+    DayKind.HOLIDAY: "法定节假日",
+}
+# Compact per-day codes in the precomputed span; codes < 2 are working days.
+_KINDS: tuple[DayKind, ...] = (DayKind.WORKDAY, DayKind.MAKEUP, DayKind.WEEKEND, DayKind.HOLIDAY)
+_CODE = {kind: i for i, kind in enumerate(_KINDS)}
 
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """An administrator's entry for one date (e.g. next year's schedule, a local holiday)."""
+    """An administrator's entry for one date (next year's schedule, a local holiday…).
+
+    `is_workday=False` with a name is a holiday (休, e.g. 春节); without a name on a weekend it is
+    an ordinary weekend. `is_workday=True` on a weekend is a make-up working day (调休上班).
+    """
 
     day: dt.date
     is_workday: bool
@@ -75,16 +111,19 @@ class Override:
 class DayInfo:
     day: dt.date
     kind: DayKind
-    name: str = ""  # holiday name in Chinese, if any
+    name: str = ""  # holiday name in Chinese, if any (also on make-up days: "春节")
     source: str = "calendar"  # calendar | override | assumed (year without a known schedule)
 
-
-class CalendarError(ValueError):
-    """A request the calendar cannot answer (negative period, date out of range)."""
-
-
-MIN_YEAR = 2004  # chinesecalendar's first year; earlier dates are not legal deadlines here
-MAX_YEAR = 2100
+    @property
+    def reason(self) -> str:
+        """Why the day is (not) worked, in words for the public: 周末 / 春节 / 春节调休上班."""
+        if self.kind is DayKind.HOLIDAY:
+            return self.name or DayKind.HOLIDAY.label
+        if self.kind is DayKind.MAKEUP:
+            return f"{self.name}调休上班" if self.name else DayKind.MAKEUP.label
+        if self.kind is DayKind.WEEKEND:
+            return "周末（该年节假日安排未知）" if self.source == "assumed" else "周末"
+        return self.name or DayKind.WORKDAY.label
 
 
 def unknown_year_warning(years: Iterable[int]) -> str:
@@ -95,11 +134,47 @@ def unknown_year_warning(years: Iterable[int]) -> str:
     )
 
 
+def check_date(day: object, what: str = "日期") -> dt.date:
+    if not isinstance(day, dt.date):
+        raise CalendarError(f"{what}格式不正确。")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CalendarError(f"{what}超出日历范围：只支持 {MIN_YEAR}—{MAX_YEAR} 年。")
+    return day
+
+
+def check_days(n: object, what: str = "工作日数") -> int:
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise CalendarError(f"{what}必须是整数。")
+    if n < 0:
+        raise CalendarError(f"{what}不能为负数。")
+    if n > MAX_WORKDAYS:
+        raise CalendarError(f"{what}过大：最多 {MAX_WORKDAYS} 个工作日。")
+    return n
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Span:
+    """Precomputed days of the years first..last (immutable; replaced as a whole)."""
+
+    first_year: int
+    last_year: int
+    base: int  # ordinal of 1 January of first_year
+    ndays: int
+    codes: bytes  # codes[i]: kind code of day base + i
+    cum: list[int]  # cum[i]: working days in [base, base + i]
+    works: list[int]  # ordinals of the working days, ascending
+    names: dict[int, str]  # ordinal → Chinese holiday name (holidays and make-up days)
+
+
+_EMPTY = _Span(0, -1, 0, 0, b"", [], [], {})
+
+
 class WorkCalendar:
     """The working-day calendar: library schedule + overrides, with per-year precomputation.
 
     `complete_years` are years the administrator has declared fully entered (for a year the
-    library does not know yet); they count as known and produce no warning.
+    library does not know yet); they count as known and produce no warning. Instances are safe
+    to share between threads.
     """
 
     def __init__(
@@ -108,39 +183,49 @@ class WorkCalendar:
         complete_years: Iterable[int] = (),
     ) -> None:
         self._overrides: dict[dt.date, Override] = {o.day: o for o in overrides}
-        self._known_years = frozenset(_LIBRARY_YEARS) | frozenset(complete_years)
-        self._first_year = 0
-        self._last_year = -1
-        self._base = 0  # ordinal of 1 January of _first_year
-        self._cum: list[int] = []  # _cum[i] = working days in [base, base + i]
-        self._work_ordinals: list[int] = []  # ordinals of working days, ascending
+        self._known_years = LIBRARY_YEARS | frozenset(complete_years)
+        self._span = _EMPTY
+        self._lock = threading.Lock()
 
     # -- precomputation -------------------------------------------------------------------
-    def _ensure(self, year: int) -> None:
-        if self._first_year <= year <= self._last_year:
-            return
-        if not MIN_YEAR <= year <= MAX_YEAR:
+    def _ensure(self, lo: int, hi: int | None = None) -> _Span:
+        """Make the span cover years lo..hi (plus a year either side) and return it."""
+        hi = lo if hi is None else hi
+        span = self._span
+        if span.first_year <= lo and hi <= span.last_year:
+            return span
+        if lo < MIN_YEAR or hi > MAX_YEAR:
             raise CalendarError(f"日期超出日历范围：只支持 {MIN_YEAR}—{MAX_YEAR} 年。")
-        first = min(year, self._first_year) if self._cum else year
-        last = max(year, self._last_year) if self._cum else year
-        # Precompute a little around the request so deadlines that cross a new year stay cheap.
-        first = max(MIN_YEAR, min(first, year - 1))
-        last = min(MAX_YEAR, max(last, year + 1))
-        self._build(first, last)
+        with self._lock:
+            span = self._span
+            if span.first_year <= lo and hi <= span.last_year:
+                return span
+            if span.ndays:
+                lo, hi = min(lo, span.first_year), max(hi, span.last_year)
+            # A little around the request, so periods that cross a new year stay cheap.
+            span = self._build(max(MIN_YEAR, lo - 1), min(MAX_YEAR, hi + 1))
+            self._span = span
+            return span
 
-    def _build(self, first: int, last: int) -> None:
+    def _build(self, first: int, last: int) -> _Span:
         base = dt.date(first, 1, 1).toordinal()
         end = dt.date(last, 12, 31).toordinal()
+        codes = bytearray()
         cum: list[int] = []
         works: list[int] = []
+        names: dict[int, str] = {}
         count = 0
         for ordinal in range(base, end + 1):
-            if self._classify(dt.date.fromordinal(ordinal)).kind.is_work:
+            info = self._classify(_fromordinal(ordinal))
+            code = _CODE[info.kind]
+            codes.append(code)
+            if code < 2:
                 count += 1
                 works.append(ordinal)
+            if info.name:
+                names[ordinal] = info.name
             cum.append(count)
-        self._first_year, self._last_year, self._base = first, last, base
-        self._cum, self._work_ordinals = cum, works
+        return _Span(first, last, base, end - base + 1, bytes(codes), cum, works, names)
 
     def _classify(self, day: dt.date) -> DayInfo:
         weekend = day.weekday() >= 5
@@ -151,73 +236,123 @@ class WorkCalendar:
             else:
                 kind = DayKind.WEEKEND if weekend and not override.name else DayKind.HOLIDAY
             return DayInfo(day, kind, override.name, "override")
-        if day.year in _LIBRARY_YEARS:
-            on_holiday, name = chinese_calendar.get_holiday_detail(day)
-            zh = HOLIDAY_NAMES_ZH.get(name or "", name or "")
-            if not on_holiday:
+        if day.year in LIBRARY_YEARS:
+            # Same logic as chinese_calendar.get_holiday_detail, on its data directly.
+            name = _LIB_HOLIDAYS.get(day)
+            if name is not None:
+                return DayInfo(day, DayKind.HOLIDAY, HOLIDAY_NAMES_ZH.get(name, name))
+            name = _LIB_WORKDAYS.get(day)
+            if name is not None:
+                zh = HOLIDAY_NAMES_ZH.get(name, name)
                 return DayInfo(day, DayKind.MAKEUP if weekend else DayKind.WORKDAY, zh)
-            if name:
-                return DayInfo(day, DayKind.HOLIDAY, zh)
-            return DayInfo(day, DayKind.WEEKEND)
+            return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY)
         source = "calendar" if day.year in self._known_years else "assumed"
         return DayInfo(day, DayKind.WEEKEND if weekend else DayKind.WORKDAY, "", source)
 
     # -- queries ----------------------------------------------------------------------------
     def is_known_year(self, year: int) -> bool:
+        """Is the year's schedule known (published in the library or marked complete)?"""
         return year in self._known_years
 
     def unknown_years(self, first: dt.date, last: dt.date) -> list[int]:
-        lo, hi = min(first, last), max(first, last)
-        return [y for y in range(lo.year, hi.year + 1) if y not in self._known_years]
+        """Years between the two dates (inclusive, any order) with no known schedule."""
+        lo, hi = (first.year, last.year) if first <= last else (last.year, first.year)
+        known = self._known_years
+        if lo == hi:
+            return [] if lo in known else [lo]
+        return [y for y in range(lo, hi + 1) if y not in known]
+
+    def warnings_for(self, first: dt.date, last: dt.date) -> list[str]:
+        unknown = self.unknown_years(first, last)
+        return [unknown_year_warning(unknown)] if unknown else []
 
     def day_info(self, day: dt.date) -> DayInfo:
-        self._ensure(day.year)
-        return self._classify(day)
+        check_date(day)
+        span = self._ensure(day.year)
+        ordinal = day.toordinal()
+        kind = _KINDS[span.codes[ordinal - span.base]]
+        if day in self._overrides:
+            source = "override"
+        elif day.year in self._known_years:
+            source = "calendar"
+        else:
+            source = "assumed"
+        return DayInfo(day, kind, span.names.get(ordinal, ""), source)
 
     def is_workday(self, day: dt.date) -> bool:
-        self._ensure(day.year)
-        i = day.toordinal() - self._base
-        return self._cum[i] != (self._cum[i - 1] if i else 0)
-
-    def _count_through(self, ordinal: int) -> int:
-        """Working days from the start of the precomputed span up to and including `ordinal`."""
-        return self._cum[ordinal - self._base]
+        span = self._span
+        i = day.toordinal() - span.base
+        if not 0 <= i < span.ndays:
+            span = self._ensure(check_date(day).year)
+            i = day.toordinal() - span.base
+        return span.codes[i] < 2
 
     def add_workdays(self, day0: dt.date, n: int) -> dt.date:
         """The date on which a period of `n` working days counted from day 0 = `day0` ends.
 
-        DOMAIN.md §1: day 0 is the day of receipt; the period ends at the close of the n-th
-        working day after it. `n == 0` returns `day0` itself (on the spot).
+        DOMAIN.md §1 (许可法 Art. 82; 条例 Art. 30–34): day 0 is the day of receipt, whatever
+        kind of day it is; the period ends at the close of the n-th working day after it.
+        `n == 0` returns `day0` itself (on the spot, 当场答复). Raises `CalendarError` for a
+        negative or non-integer `n` and for dates outside 2004–2100.
         """
-        if n < 0:
-            raise CalendarError("工作日数不能为负数。")
-        self._ensure(day0.year)
-        target = self._count_through(day0.toordinal()) + n
-        while target > len(self._work_ordinals):
-            self._ensure(self._last_year + 1)
-            target = self._count_through(day0.toordinal()) + n
+        if n.__class__ is not int or n < 0 or n > MAX_WORKDAYS:
+            check_days(n)
+        span = self._span
+        i = day0.toordinal() - span.base
+        if 0 <= i < span.ndays:
+            target = span.cum[i] + n
+            if target <= len(span.works):
+                if n == 0:
+                    return _fromordinal(i + span.base)
+                return _fromordinal(span.works[target - 1])
+        return self._add_slow(day0, n)
+
+    def _add_slow(self, day0: dt.date, n: int) -> dt.date:
+        check_date(day0, "起算日")
+        span = self._ensure(day0.year)
+        i = day0.toordinal() - span.base
+        # Working days run out at the end of the span: extend it (each year has > 200).
+        while span.cum[i] + n > len(span.works):
+            extra = (span.cum[i] + n - len(span.works)) // 240 + 1
+            span = self._ensure(day0.year, min(MAX_YEAR + 1, span.last_year + extra))
+            i = day0.toordinal() - span.base
         if n == 0:
-            return day0
-        return dt.date.fromordinal(self._work_ordinals[target - 1])
+            return _fromordinal(day0.toordinal())
+        return _fromordinal(span.works[span.cum[i] + n - 1])
 
     def workdays_between(self, a: dt.date, b: dt.date) -> int:
         """Working days after `a` up to and including `b` (negative when b < a).
 
-        So `workdays_between(d, add_workdays(d, n)) == n`.
+        So `workdays_between(d, add_workdays(d, n)) == n` for every `n >= 0`.
         """
-        if b < a:
-            return -self.workdays_between(b, a)
-        self._ensure(a.year)
-        self._ensure(b.year)
-        return self._count_through(b.toordinal()) - self._count_through(a.toordinal())
+        span = self._span
+        base, ndays = span.base, span.ndays
+        i = a.toordinal() - base
+        j = b.toordinal() - base
+        if not (0 <= i < ndays and 0 <= j < ndays):
+            check_date(a)
+            check_date(b)
+            span = self._ensure(min(a.year, b.year), max(a.year, b.year))
+            i = a.toordinal() - span.base
+            j = b.toordinal() - span.base
+        cum = span.cum
+        return cum[j] - cum[i]
 
     def next_workday_on_or_after(self, day: dt.date) -> dt.date:
-        self._ensure(day.year)
-        i = bisect.bisect_left(self._work_ordinals, day.toordinal())
-        while i >= len(self._work_ordinals):
-            self._ensure(self._last_year + 1)
-            i = bisect.bisect_left(self._work_ordinals, day.toordinal())
-        return dt.date.fromordinal(self._work_ordinals[i])
+        """The first working day on or after `day` (a day 0 that falls on a rest day…)."""
+        return day if self.is_workday(day) else self.add_workdays(day, 1)
+
+    def days(self, first: dt.date, last: dt.date) -> list[DayInfo]:
+        """Every day from `first` to `last` inclusive, explained."""
+        check_date(first)
+        check_date(last)
+        out = []
+        day = first
+        one = dt.timedelta(days=1)
+        while day <= last:
+            out.append(self.day_info(day))
+            day += one
+        return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,20 +371,24 @@ class Explanation:
 
 
 def explain(calendar: WorkCalendar, start: dt.date, n: int) -> Explanation:
-    """Due date of an `n`-working-day period from day 0 = `start`, with every day explained."""
+    """Due date of an `n`-working-day period from day 0 = `start`, with every day explained.
+
+    The days after day 0 up to the due date that are not counted (weekends, holidays) are
+    listed with their reason, and so are the weekend days that are counted because they are
+    make-up working days (调休上班) — DOMAIN.md §1.
+    """
+    check_date(start, "起算日")
+    check_days(n)
     due = calendar.add_workdays(start, n)
     skipped: list[DayInfo] = []
     makeup: list[DayInfo] = []
-    day = start + dt.timedelta(days=1)
-    while day <= due:
-        info = calendar.day_info(day)
-        if not info.kind.is_work:
-            skipped.append(info)
-        elif info.kind is DayKind.MAKEUP:
-            makeup.append(info)
-        day += dt.timedelta(days=1)
-    unknown = calendar.unknown_years(start, due)
-    warnings = [unknown_year_warning(unknown)] if unknown else []
+    if due > start:
+        for info in calendar.days(start + dt.timedelta(days=1), due):
+            if not info.kind.is_work:
+                skipped.append(info)
+            elif info.kind is DayKind.MAKEUP:
+                makeup.append(info)
+    warnings = calendar.warnings_for(start, due)
     return Explanation(start, n, due, skipped, makeup, (due - start).days, warnings)
 
 
@@ -266,29 +405,45 @@ class Light(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Light.GREEN: "正常",
-            Light.YELLOW: "临近期限",
-            Light.RED: "即将到期",
-            Light.OVERDUE: "已超期",
-            Light.PAUSED: "暂停计时",
-        }[self]
+        return _LIGHT_LABELS[self]
+
+
+_LIGHT_LABELS = {
+    Light.GREEN: "正常",
+    Light.YELLOW: "临近期限",
+    Light.RED: "即将到期",
+    Light.OVERDUE: "已超期",
+    Light.PAUSED: "暂停计时",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Lights by working days left: yellow at ≤ `yellow_left`, red at ≤ `red_left` (configurable)."""
+    """Lights by working days left: yellow at ≤ `yellow_left`, red at ≤ `red_left`.
+
+    DOMAIN.md §4 (办理情况即时公开): yellow close to the limit, red at it — thresholds
+    configurable (rules `clock.yellow_left` / `clock.red_left`, see `core.rules`).
+    """
 
     yellow_left: int = 5
     red_left: int = 1
 
+    def __post_init__(self) -> None:
+        if self.red_left < 0 or self.yellow_left < self.red_left:
+            raise CalendarError("灯色阈值不正确：应满足 黄灯剩余天数 ≥ 红灯剩余天数 ≥ 0。")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
 
 @dataclass(frozen=True, slots=True)
 class Pause:
-    """Time not counted, e.g. third-party consultation (条例 Art. 32) or 补正 waiting.
+    """Time not counted, e.g. third-party consultation (条例 Art. 32), another agency's opinion
+    (Art. 34), waiting for a fee (Art. 42, configurable) or special steps (许可法 Art. 45).
 
-    Working days after `start` up to and including `end` are not counted; `end=None` means the
-    clock is still stopped.
+    Working days after `start` up to and including `end` are not counted: the day the clock
+    stops still counts, the day it resumes is like a day 0. `end=None` means the clock is still
+    stopped.
     """
 
     start: dt.date
@@ -298,7 +453,9 @@ class Pause:
 
 @dataclass(frozen=True, slots=True)
 class Restart:
-    """The period counts again from a new day 0 (e.g. corrected application received, Art. 30)."""
+    """The period counts again, in full, from a new day 0 — e.g. the corrected application is
+    received (条例 Art. 30: 答复期限自收到补正的申请之日起计算). Pauses that ended before it and
+    extensions listed before it belonged to the old period and no longer count."""
 
     day: dt.date
     reason: str = ""
@@ -306,7 +463,8 @@ class Restart:
 
 @dataclass(frozen=True, slots=True)
 class Extension:
-    """`days` more working days (e.g. +20 with the head's approval, 条例 Art. 33)."""
+    """`days` more working days (e.g. +20 with the head's approval, 条例 Art. 33; +10, 许可法
+    Art. 42)."""
 
     days: int
     reason: str = ""
@@ -321,25 +479,32 @@ class Clock:
     limit: int  # the period including extensions
     due: dt.date | None  # None while an open pause stops the clock
     used: int | None  # working days counted up to `today` (None without `today`)
-    left: int | None
+    left: int | None  # working days left (negative: days overdue; None without `today`)
     light: Light | None
     paused: bool
     warnings: tuple[str, ...] = ()
+    paused_workdays: int = 0  # working days not counted because of (closed) pauses
 
 
-def _merged_pauses(pauses: Sequence[Pause], day0: dt.date) -> list[tuple[dt.date, dt.date | None]]:
+def _effective_pauses(
+    pauses: Sequence[Pause], day0: dt.date
+) -> list[tuple[dt.date, dt.date | None]]:
+    """Pauses after day 0, sorted and merged where they overlap or touch."""
+    if len(pauses) > 1:
+        pauses = sorted(pauses, key=lambda p: p.start)
     spans: list[tuple[dt.date, dt.date | None]] = []
-    for p in sorted(pauses, key=lambda p: p.start):
-        if p.end is not None and p.end <= day0:
+    for p in pauses:
+        end = p.end
+        if end is not None and end <= day0:
             continue  # wholly before the (re)start: irrelevant
-        start = max(p.start, day0)
+        start = p.start if p.start > day0 else day0
         if spans:
             last_start, last_end = spans[-1]
             if last_end is None or start <= last_end:
-                end = None if (last_end is None or p.end is None) else max(last_end, p.end)
-                spans[-1] = (last_start, end)
+                merged = None if (last_end is None or end is None) else max(last_end, end)
+                spans[-1] = (last_start, merged)
                 continue
-        spans.append((start, p.end))
+        spans.append((start, end))
     return spans
 
 
@@ -350,61 +515,79 @@ def due_date(
     events: Iterable[ClockEvent] = (),
     *,
     today: dt.date | None = None,
-    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, immutable default
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Clock:
-    """Recompute a deadline from its event history (DOMAIN.md §1; 条例 Art. 30, 32–34).
+    """Recompute a deadline from its event history (DOMAIN.md §1; 条例 Art. 30, 32–34; 许可法
+    Art. 42, 45, 82). Events are given in the order they happened.
 
-    - day 0 is `start`, or the day of the last `Restart`;
+    - day 0 is `start`, or the day of the last `Restart` (which also drops extensions listed
+      before it: the period counts again in full);
     - each `Extension` adds its working days to `limit`;
     - each `Pause` that begins before the running due date moves it by the working days it
-      covers; an open pause leaves the due date unknown (`due=None`) and the light `PAUSED`.
-    With `today`, also the working days used and left and the traffic light.
+      covers; a pause beginning on or after the due date changes nothing (the period had
+      already run out); an open pause leaves the due date unknown (`due=None`).
+    With `today`, also the working days used and left and the light (`thresholds`).
+    `warnings` is non-empty when any date involved lies in a year with no known schedule.
     """
-    if limit < 0:
-        raise CalendarError("期限工作日数不能为负数。")
+    check_days(limit, "期限工作日数")
     pauses: list[Pause] = []
     day0 = start
     total = limit
     for event in events:
-        if isinstance(event, Restart):
-            if event.day < day0:
-                raise CalendarError("重新计算的起算日不能早于原起算日。")
-            day0 = event.day
-        elif isinstance(event, Extension):
-            if event.days < 0:
-                raise CalendarError("延长的工作日数不能为负数。")
-            total += event.days
-        else:
+        if isinstance(event, Pause):
             if event.end is not None and event.end < event.start:
                 raise CalendarError("暂停结束日不能早于开始日。")
             pauses.append(event)
+        elif isinstance(event, Extension):
+            check_days(event.days, "延长的工作日数")
+            total += event.days
+        elif isinstance(event, Restart):
+            if event.day < day0:
+                raise CalendarError("重新计算的起算日不能早于原起算日。")
+            day0 = event.day
+            total = limit
+        else:
+            raise CalendarError("无法识别的计时事件。")
 
-    spans = _merged_pauses(pauses, day0)
-    due: dt.date | None = calendar.add_workdays(day0, total)
+    running = calendar.add_workdays(day0, total)
+    spans = _effective_pauses(pauses, day0) if pauses else []
+    applied = 0
+    paused_days = 0
+    open_pause = False
     for p_start, p_end in spans:
-        if due is None or p_start >= due:
+        if p_start >= running:
             break
+        applied += 1
         if p_end is None:
-            due = None
+            open_pause = True
             break
-        due = calendar.add_workdays(due, calendar.workdays_between(p_start, p_end))
+        k = calendar.workdays_between(p_start, p_end)
+        paused_days += k
+        running = calendar.add_workdays(running, k)
+    spans = spans[:applied]
+    due = None if open_pause else running
 
-    last = max(d for d in (due, today, day0, *(e for _, e in spans if e)) if d is not None)
-    unknown = calendar.unknown_years(start, last)
-    warnings = (unknown_year_warning(unknown),) if unknown else ()
-    paused = bool(spans) and spans[-1][1] is None and (today is None or spans[-1][0] <= today)
+    last = due or day0
+    last_end = spans[-1][1] if spans else None
+    if last_end is not None and last_end > last:
+        last = last_end
+    if today is not None and today > last:
+        last = today
+    warnings = tuple(calendar.warnings_for(start, last))
 
     if today is None:
-        return Clock(day0, total, due, None, None, None, paused, warnings)
-    used = max(0, calendar.workdays_between(day0, today)) if today > day0 else 0
+        return Clock(day0, total, due, None, None, None, open_pause, warnings, paused_days)
+
+    used = calendar.workdays_between(day0, today) if today > day0 else 0
     for p_start, p_end in spans:
         if p_start >= today:
             break
         end = today if p_end is None or p_end > today else p_end
         used -= calendar.workdays_between(p_start, end)
+    paused = open_pause and spans[-1][0] <= today
     left = total - used
     light = _light(due, today, left, paused, thresholds)
-    return Clock(day0, total, due, used, left, light, paused, warnings)
+    return Clock(day0, total, due, used, left, light, paused, warnings, paused_days)
 
 
 def _light(
@@ -423,3 +606,109 @@ def _light(
 
 def overrides_from_mapping(entries: Mapping[dt.date, tuple[bool, str]]) -> list[Override]:
     return [Override(day, is_work, name) for day, (is_work, name) in entries.items()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Schedules typed by an administrator: one line per date (console bulk entry).
+
+_REST_WORDS = {"休", "休息", "放假", "假", "off", "holiday"}
+_WORK_WORDS = {"班", "上班", "工作", "工作日", "调休上班", "work", "workday"}
+_MAKEUP_SUFFIXES = ("调休上班", "调休", "补班", "上班")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleLine:
+    line: int
+    override: Override
+
+
+def parse_schedule(text: str) -> tuple[list[ScheduleLine], list[str]]:
+    """Parse lines like ``2027-02-06 休 春节`` / ``2027-02-14 班 春节调休`` (a date, 休 or 班,
+    an optional name). Blank lines and lines starting with ``#`` are ignored. Returns the parsed
+    entries and Chinese error messages (one per bad line); callers write nothing when there
+    are errors. For 班 lines the name is stored without a trailing 调休/上班 ("春节"), so the
+    calculator explains the day as "春节调休上班"."""
+    entries: list[ScheduleLine] = []
+    errors: list[str] = []
+    seen: dict[dt.date, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().replace("\u3000", " ")
+        if not line or line.startswith("#"):
+            continue
+        parts = line.replace("，", " ").replace(",", " ").replace("\t", " ").split(None, 2)
+        if len(parts) < 2:
+            errors.append(f"第 {number} 行：应为“日期 休/班 名称”，例如“2027-02-06 休 春节”。")
+            continue
+        day = parse_date(parts[0])
+        if day is None:
+            errors.append(f"第 {number} 行：日期“{parts[0]}”无法识别，请写成 2027-02-06。")
+            continue
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            errors.append(f"第 {number} 行：日期超出日历范围（{MIN_YEAR}—{MAX_YEAR} 年）。")
+            continue
+        word = parts[1].lower()
+        if word in _REST_WORDS:
+            is_workday = False
+        elif word in _WORK_WORDS:
+            is_workday = True
+        else:
+            errors.append(f"第 {number} 行：第二项应为“休”或“班”，而不是“{parts[1]}”。")
+            continue
+        name = parts[2].strip() if len(parts) > 2 else ""
+        if is_workday:
+            for suffix in _MAKEUP_SUFFIXES:
+                if name.endswith(suffix) and len(name) > len(suffix):
+                    name = name[: -len(suffix)]
+                    break
+        if len(name) > 100:
+            errors.append(f"第 {number} 行：名称过长（最多 100 字）。")
+            continue
+        if day in seen:
+            errors.append(f"第 {number} 行：日期 {day.isoformat()} 与第 {seen[day]} 行重复。")
+            continue
+        seen[day] = number
+        entries.append(ScheduleLine(number, Override(day, is_workday, name)))
+    return entries, errors
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed by a person: 2027-02-06, 2027/2/6, 2027.2.6, 2027年2月6日 or 20270206."""
+    text = text.strip()
+    if not text or len(text) > 20:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def parse_period(start: str, workdays: str, max_workdays: int = 1000) -> tuple[dt.date, int]:
+    """Validate a (start date, working days) pair typed by a person — the public deadline
+    calculator and its API. Raises `CalendarError` (with `field`) carrying a Chinese message."""
+    start = (start or "").strip()
+    workdays = (workdays or "").strip()
+    if not start:
+        raise CalendarError("请填写起算日（收到申请的日期），例如 2026-02-10。", "start")
+    day = parse_date(start)
+    if day is None:
+        raise CalendarError(f"起算日“{start[:20]}”不是有效日期，请写成 2026-02-10。", "start")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise CalendarError(f"起算日超出日历范围：只支持 {MIN_YEAR}—{MAX_YEAR} 年。", "start")
+    if not workdays:
+        raise CalendarError("请填写期限（工作日数），例如 20。", "workdays")
+    try:
+        n = int(workdays) if len(workdays) <= 12 else None
+    except ValueError:
+        n = None
+    if n is None:
+        raise CalendarError(f"期限“{workdays[:20]}”不是整数，请填写工作日数，例如 20。", "workdays")
+    if n < 0:
+        raise CalendarError("期限不能为负数。", "workdays")
+    if n > max_workdays:
+        raise CalendarError(f"期限过长：最多 {max_workdays} 个工作日。", "workdays")
+    return day, n
