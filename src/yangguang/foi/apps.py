@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class FoiConfig(AppConfig):
     name = "yangguang.foi"
     label = "foi"
+    verbose_name = "依申请公开"
+
+    def ready(self) -> None:
+        from yangguang.core import nav
+        from yangguang.foi import access, rules  # noqa: F401 - registers actions and rules
+
+        nav.portal("依申请公开", "portal:foi_apply", 30)
+        nav.console("依申请公开", "console:foi_queue", "foi.list", 30)
