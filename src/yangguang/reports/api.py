@@ -1,0 +1,56 @@
+"""GET /api/v1/reports/annual?body=<统一社会信用代码>&year=YYYY — the annual report as JSON whose
+table rows carry the exact national labels (国办公开办函〔2021〕30号), for other systems to read.
+
+Published reports are public. Drafts and finalised reports are visible only to staff who may
+view the body's reports (same 404 as "missing" otherwise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from yangguang.orgs.access import can
+from yangguang.orgs.models import Body
+from yangguang.reports.exports import report_json
+from yangguang.reports.models import AnnualReport, ReportStatus
+from yangguang.reports.selectors import report_tables
+from yangguang.reports.services import report_sync_publications
+
+router = Router(tags=["年度报告"])
+
+
+class AnnualQuery(Schema):
+    body: str = Field(..., description="机构统一社会信用代码（18位）", max_length=18)
+    year: int = Field(..., description="报告年度", ge=2008, le=2100)
+
+
+@router.get(
+    "/annual", summary="政府信息公开工作年度报告（国家格式，行名与国办公开办函〔2021〕30号一致）"
+)
+def annual(request: HttpRequest, query: Query[AnnualQuery]) -> dict[str, Any]:
+    code = query.body.strip().upper()
+    if len(code) != 18:
+        raise HttpError(422, "参数有误：body 应为18位统一社会信用代码。")
+    body = Body.objects.select_related("region").filter(credit_code=code).first()
+    if body is None:
+        raise Http404("未找到")
+    report = (
+        AnnualReport.objects.select_related("body__region")
+        .filter(body=body, year=query.year)
+        .first()
+    )
+    if report is None:
+        raise Http404("未找到")
+    report_sync_publications([report])
+    if report.status != ReportStatus.PUBLISHED and not can(
+        request.user, "annual_report.view", report
+    ):
+        raise Http404("未找到")
+    return report_json(report, report_tables(report))
+
+
+routers = [("/reports", router)]
