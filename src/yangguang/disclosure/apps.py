@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class DisclosureConfig(AppConfig):
     name = "yangguang.disclosure"
     label = "disclosure"
+    verbose_name = "主动公开"
+
+    def ready(self) -> None:
+        from yangguang.core import nav
+        from yangguang.disclosure import access, services  # noqa: F401  (register actions, rules)
+
+        nav.portal("政府信息公开", "portal:disclosure_platform", 20)
+        nav.console("信息发布", "console:disclosure_drafts", "publication.list", 20)
+        nav.console("审核队列", "console:disclosure_queue", "publication.review", 21)
+        nav.console("发布及时性", "console:disclosure_timeliness", "publication.stats", 22)

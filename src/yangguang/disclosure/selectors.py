@@ -1,0 +1,56 @@
+"""Reads of 主动公开. `publications_public()` is the single definition of what the public may see
+(published, 主动公开, not withdrawn); search, feeds, the API and the portal reuse it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from yangguang.disclosure.models import PUBLIC_Q, Publication, State
+from yangguang.orgs.access import get_visible_or_404, visible_bodies_q
+from yangguang.orgs.models import Role
+
+
+def publications_public() -> QuerySet[Publication]:
+    """Published 主动公开 publications (withdrawn ones have state WITHDRAWN and drop out)."""
+    return Publication.objects.filter(PUBLIC_Q)
+
+
+def publications_visible_to(viewer: Any) -> QuerySet[Publication]:
+    """What a staff member sees in the console: their bodies (editor, reviewer, head) and the
+    subtrees they supervise or administer. Nothing for anonymous users."""
+    return Publication.objects.filter(
+        visible_bodies_q(viewer, prefix="body", roles=[Role.EDITOR, Role.REVIEWER, Role.HEAD])
+    )
+
+
+def publication_for(viewer: Any, pk: int, action: str = "publication.view") -> Publication:
+    """One publication for the console; missing and not-yours give the same 404."""
+    qs = Publication.objects.select_related(
+        "body__region", "theme", "category", "drafter", "reviewer", "replaced_by"
+    )
+    return get_visible_or_404(qs, viewer, action, pk=pk)  # type: ignore[return-value]
+
+
+def review_queue(viewer: Any) -> QuerySet[Publication]:
+    """Submitted publications in the bodies where the viewer is a reviewer, oldest first."""
+    return (
+        Publication.objects.filter(
+            visible_bodies_q(viewer, prefix="body", roles=[Role.REVIEWER]),
+            state__in=[State.SUBMITTED, State.APPROVED],
+        )
+        .exclude(drafter=viewer)
+        .select_related("body", "drafter")
+        .order_by("submitted_at", "id")
+    )
+
+
+def public_detail(index_number: str) -> Publication | None:
+    return (
+        publications_public()
+        .select_related("body__region", "theme__parent", "category", "replaced_by")
+        .prefetch_related("issuers", "attachments")
+        .filter(index_number=index_number)
+        .first()
+    )

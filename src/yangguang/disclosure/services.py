@@ -1,0 +1,692 @@
+"""Every write of 主动公开 (DESIGN.md: keyword-only `<entity>_<verb>(*, actor, ...)`, one
+transaction, transition + permission checked, one audit row).
+
+Workflow (DOMAIN.md §2, "谁发布谁审查、谁审查谁负责"):
+draft → submitted → returned (reason) / approved → published (now) or scheduled → withdrawn
+(reason; the 索引号 stays reserved). The reviewer must be another person than the drafter and
+is recorded on the publication. Publishing, correcting a published document, withdrawing and
+changing validity write a `search.reindex` outbox message in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import nh3
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from yangguang.core import audit
+from yangguang.core.calendar import current_calendar
+from yangguang.core.models import OutboxMessage
+from yangguang.core.rules import define, get_rule
+from yangguang.disclosure import privacy
+from yangguang.disclosure.files import CheckedFile, extract_text
+from yangguang.disclosure.models import (
+    PUBLIC_Q,
+    Attachment,
+    CatalogueNode,
+    FindingStatus,
+    Guide,
+    IndexSequence,
+    Mode,
+    PrivacyFinding,
+    Publication,
+    State,
+    Theme,
+    Validity,
+)
+from yangguang.disclosure.taxonomy import DEFAULT_CATALOGUE, DEFAULT_GUIDE_HTML
+from yangguang.orgs.access import require
+from yangguang.orgs.models import Body, User
+
+INDEX_PATTERN = define(
+    "disclosure.index_pattern",
+    "{credit_code}/{year}-{serial:05d}",
+    "索引号格式",
+    "占位符：{credit_code} 统一社会信用代码，{year} 年，{month:02d} 月，{serial:05d} 流水号"
+    "（《政府信息公开目录系统实施指引》：前段码/后段码）",
+)
+ATTACHMENT_MAX_MB = define("disclosure.attachment_max_mb", 20, "单个附件大小上限（MB）")
+# 条例 Art. 26: published within 20 working days of being created or changed (statutory).
+TIMELY_WORKDAYS = 20
+
+EDITABLE_STATES = {State.DRAFT, State.RETURNED}
+
+
+class DisclosureError(Exception):
+    """A refused write; `errors` maps form fields ('' for the whole form) to Chinese messages."""
+
+    def __init__(self, message: str | dict[str, list[str]], field: str = "") -> None:
+        self.errors: dict[str, list[str]] = (
+            message if isinstance(message, dict) else {field: [message]}
+        )
+        super().__init__("；".join(m for msgs in self.errors.values() for m in msgs))
+
+
+@dataclass
+class Result:
+    publication: Publication
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def sanitize_html(value: str) -> tuple[str, bool]:
+    """(clean html, whether anything unsafe was removed) — nh3 keeps ordinary formatting and
+    drops scripts, event handlers and javascript: links."""
+    clean = nh3.clean(value or "", link_rel="noopener noreferrer")
+    removed = bool(
+        re.search(
+            r"<\s*(script|iframe|object|embed|style)|\son\w+\s*=|javascript:", value or "", re.I
+        )
+    )
+    return clean, removed
+
+
+_BLOCK_RE = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6]|/table)\b[^>]*>", re.I)
+
+
+def html_to_text(value: str) -> str:
+    text = _BLOCK_RE.sub("\n", value or "")
+    text = nh3.clean(text, tags=set())
+    return html.unescape(text).strip()
+
+
+def _outbox_reindex(pub: Publication) -> None:
+    OutboxMessage.objects.create(
+        topic="search.reindex", payload={"source": "publication", "id": pub.pk}
+    )
+
+
+def format_index_number(
+    pattern: str, *, credit_code: str, year: int, month: int, serial: int
+) -> str:
+    try:
+        return pattern.format(credit_code=credit_code, year=year, month=month, serial=serial)
+    except (KeyError, IndexError, ValueError):
+        return f"{credit_code}/{year}-{serial:05d}"
+
+
+def next_index_number(body: Body, day: dt.date) -> str:
+    """Issue the next 索引号 for `body` in `day.year` (Implementation Guide: 前段码 = credit code,
+    后段码 = year-serial; pattern configurable per region). Safe under concurrency like
+    core.tracking.next_number: UPDATE takes the row lock before reading the new value."""
+    year = day.year
+    with transaction.atomic():
+        updated = IndexSequence.objects.filter(body=body, year=year).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    IndexSequence.objects.create(body=body, year=year, last=1)
+            except IntegrityError:
+                IndexSequence.objects.filter(body=body, year=year).update(last=F("last") + 1)
+        serial = IndexSequence.objects.values_list("last", flat=True).get(body=body, year=year)
+    pattern = str(get_rule(INDEX_PATTERN.key, body.region.path))
+    return format_index_number(
+        pattern, credit_code=body.credit_code, year=year, month=day.month, serial=serial
+    )
+
+
+def catalogue_ensure(body: Body) -> list[CatalogueNode]:
+    """The body's catalogue roots, creating the default tree on first use (idempotent)."""
+    roots = list(CatalogueNode.objects.filter(body=body, parent=None))
+    if roots:
+        return roots
+    with transaction.atomic():
+        for i, (name, children) in enumerate(DEFAULT_CATALOGUE, start=1):
+            node, _ = CatalogueNode.objects.get_or_create(
+                body=body, parent=None, name=name, defaults={"sort": i}
+            )
+            for j, child in enumerate(children, start=1):
+                CatalogueNode.objects.get_or_create(
+                    body=body, parent=node, name=child, defaults={"sort": j}
+                )
+    return list(CatalogueNode.objects.filter(body=body, parent=None))
+
+
+def guide_for(body: Body) -> Guide:
+    guide = Guide.objects.filter(body=body).first()
+    return guide or Guide(body=body, html=DEFAULT_GUIDE_HTML)
+
+
+def guide_update(*, actor: User, body: Body, html_text: str) -> Guide:
+    require(actor, "catalogue.change", body)
+    clean, _ = sanitize_html(html_text)
+    with transaction.atomic():
+        guide, _ = Guide.objects.get_or_create(body=body)
+        guide.html = clean
+        guide.updated_by = actor
+        guide.save()
+        audit.record(actor=actor, action="disclosure.guide_update", obj=guide, body=body)
+    return guide
+
+
+def catalogue_add(
+    *, actor: User, body: Body, name: str, parent: CatalogueNode | None
+) -> CatalogueNode:
+    require(actor, "catalogue.change", body)
+    name = name.strip()
+    if not name:
+        raise DisclosureError("请填写目录名称。", "name")
+    if parent is not None and parent.body_id != body.pk:
+        raise DisclosureError("上级目录不属于本机构。", "parent")
+    with transaction.atomic():
+        if CatalogueNode.objects.filter(body=body, parent=parent, name=name).exists():
+            raise DisclosureError("同一级下已有同名目录。", "name")
+        node = CatalogueNode.objects.create(body=body, parent=parent, name=name, sort=999)
+        audit.record(actor=actor, action="disclosure.catalogue_add", obj=node, body=body)
+    return node
+
+
+# -- validation of the editable fields ----------------------------------------------------------
+
+FIELDS = (
+    "title",
+    "doc_number",
+    "written_on",
+    "theme",
+    "category",
+    "keywords",
+    "summary",
+    "mode",
+    "body_html",
+)
+
+
+def _check_fields(
+    *, body: Body, data: dict[str, Any], today: dt.date, exclude_pk: int | None
+) -> list[str]:
+    errors: dict[str, list[str]] = {}
+    warnings: list[str] = []
+
+    def err(name: str, msg: str) -> None:
+        errors.setdefault(name, []).append(msg)
+
+    title = str(data.get("title") or "").strip()
+    data["title"] = title
+    if not title:
+        err("title", "请填写标题。")
+    elif len(title) > 300:
+        err("title", "标题不能超过300个字。")
+    written_on = data.get("written_on")
+    if not isinstance(written_on, dt.date):
+        err("written_on", "请填写成文日期。")
+    elif written_on > today:
+        err("written_on", f"成文日期不能晚于今天（{today:%Y-%m-%d}）。")
+    elif written_on.year < 1949:
+        err("written_on", "成文日期有误。")
+    category = data.get("category")
+    if category is not None and (
+        not isinstance(category, CatalogueNode) or category.body_id != body.pk
+    ):
+        err("category", "未知的公开目录：请从本机构的公开目录中选择。")
+    theme = data.get("theme")
+    if theme is not None and (not isinstance(theme, Theme) or not theme.is_active):
+        err("theme", "未知的主题分类。")
+    mode = data.get("mode") or Mode.PROACTIVE
+    if mode not in Mode.values:
+        err("mode", "公开方式有误。")
+    data["mode"] = mode
+    doc_number = str(data.get("doc_number") or "").strip()
+    data["doc_number"] = doc_number
+    if len(doc_number) > 80:
+        err("doc_number", "发文字号过长。")
+    elif doc_number:
+        dup = Publication.objects.filter(body=body, doc_number=doc_number)
+        if exclude_pk is not None:
+            dup = dup.exclude(pk=exclude_pk)
+        first = dup.only("index_number").first()
+        if first is not None:
+            warnings.append(
+                f"注意：本机构已有发文字号为“{doc_number}”的信息（索引号 {first.index_number}），请核对是否重复。"
+            )
+    keywords = str(data.get("keywords") or "").strip()
+    if len(keywords) > 200:
+        err("keywords", "主题词不能超过200个字。")
+    data["keywords"] = keywords
+    data["summary"] = str(data.get("summary") or "").strip()
+    clean, removed = sanitize_html(str(data.get("body_html") or ""))
+    data["body_html"] = clean
+    if removed:
+        warnings.append("正文中的脚本等不安全内容已被自动移除。")
+    if errors:
+        raise DisclosureError(errors)
+    return warnings
+
+
+def _set_links(
+    pub: Publication,
+    *,
+    issuers: Iterable[Body] | None,
+    interprets: Iterable[Publication] | None,
+) -> None:
+    if issuers is not None:
+        ids = {b.pk for b in issuers} | {pub.body_id}
+        pub.issuers.set(ids)
+    if interprets is not None:
+        items = [p for p in interprets if p.pk != pub.pk]
+        for p in items:
+            if (
+                p.body_id != pub.body_id
+                and not Publication.objects.filter(PUBLIC_Q, pk=p.pk).exists()
+            ):
+                raise DisclosureError("只能关联本机构或已公开的政策文件。", "interprets")
+        pub.interprets.set(items)
+
+
+def _add_attachments(pub: Publication, files: Sequence[CheckedFile]) -> None:
+    start = pub.attachments.count()
+    for i, f in enumerate(files):
+        att = Attachment(
+            publication=pub,
+            original_name=f.name[:200],
+            kind=f.kind,
+            size=f.size,
+            sha256=f.sha256,
+            text=extract_text(f.kind, f.data),
+            sort=start + i,
+        )
+        att.file.save(f.name, ContentFile(f.data), save=False)
+        att.save()
+
+
+# -- publications -----------------------------------------------------------------------------
+
+
+def publication_create(
+    *,
+    actor: User,
+    body: Body,
+    data: dict[str, Any],
+    issuers: Iterable[Body] | None = None,
+    interprets: Iterable[Publication] | None = None,
+    attachments: Sequence[CheckedFile] = (),
+) -> Result:
+    """A new draft with its 索引号 issued now (reserved for ever, even if withdrawn)."""
+    require(actor, "publication.create", body)
+    data = {k: data.get(k) for k in FIELDS}
+    warnings = _check_fields(body=body, data=data, today=timezone.localdate(), exclude_pk=None)
+    with transaction.atomic():
+        written_on: dt.date = data["written_on"]
+        pub = Publication(body=body, drafter=actor, state=State.DRAFT, **data)
+        pub.index_number = next_index_number(body, written_on)
+        pub.body_text = html_to_text(pub.body_html)
+        pub.save()
+        _set_links(pub, issuers=issuers if issuers is not None else [], interprets=interprets)
+        _add_attachments(pub, attachments)
+        audit.record(
+            actor=actor,
+            action="publication.create",
+            obj=pub,
+            body=body,
+            changes={"index_number": [None, pub.index_number]},
+        )
+    return Result(pub, warnings)
+
+
+def publication_update(
+    *,
+    actor: User,
+    publication: Publication,
+    data: dict[str, Any],
+    issuers: Iterable[Body] | None = None,
+    interprets: Iterable[Publication] | None = None,
+    attachments: Sequence[CheckedFile] = (),
+    remove_attachments: Iterable[int] = (),
+) -> Result:
+    """Edit a draft or returned publication (editor), or correct a published one (reviewer:
+    the corrected text is checked again and must be free of findings)."""
+    pub = publication
+    if pub.state in EDITABLE_STATES:
+        require(actor, "publication.change", pub)
+    elif pub.state == State.PUBLISHED:
+        require(actor, "publication.publish", pub)
+    else:
+        require(actor, "publication.view", pub)
+        raise DisclosureError(f"“{pub.get_state_display()}”状态的信息不能修改。")
+    merged = {k: data.get(k, getattr(pub, k)) for k in FIELDS}
+    warnings = _check_fields(
+        body=pub.body, data=merged, today=timezone.localdate(), exclude_pk=pub.pk
+    )
+    with transaction.atomic():
+        locked = Publication.objects.select_for_update().get(pk=pub.pk)
+        if locked.state != pub.state:
+            raise DisclosureError("该信息的状态已被他人改变，请刷新后重试。")
+        before = audit.snapshot(pub)
+        for k, v in merged.items():
+            setattr(pub, k, v)
+        pub.body_text = html_to_text(pub.body_html)
+        pub.save()
+        _set_links(pub, issuers=issuers, interprets=interprets)
+        removed = list(remove_attachments)
+        if removed:
+            pub.attachments.filter(pk__in=removed).delete()
+        _add_attachments(pub, attachments)
+        if pub.state == State.PUBLISHED:
+            hits = privacy.scan_fields(scan_texts(pub))
+            if hits:
+                kinds = "、".join(sorted({privacy_label(f.kind) for _, f in hits}))
+                raise DisclosureError(
+                    f"修改后的内容含有{kinds}，已发布信息不能直接保存：请撤回后重新提交审核。"
+                )
+            _outbox_reindex(pub)
+        audit.record(
+            actor=actor,
+            action="publication.update",
+            obj=pub,
+            body=pub.body,
+            changes=audit.diff(before, audit.snapshot(pub)),
+        )
+    return Result(pub, warnings)
+
+
+def privacy_label(kind: str) -> str:
+    from yangguang.disclosure.models import FindingKind
+
+    return str(FindingKind(kind).label)
+
+
+def scan_texts(pub: Publication) -> dict[str, str]:
+    texts = {"title": pub.title, "summary": pub.summary, "body": pub.body_text}
+    for att in pub.attachments.all():
+        texts[f"attachment:{att.pk}"] = att.text
+    return texts
+
+
+def _transition(pub: Publication, allowed: set[State], verb: str) -> Publication:
+    locked = Publication.objects.select_for_update().select_related("body__region").get(pk=pub.pk)
+    if locked.state not in allowed:
+        raise DisclosureError(f"“{locked.get_state_display()}”状态的信息不能{verb}。")
+    return locked
+
+
+def publication_submit(*, actor: User, publication: Publication) -> Publication:
+    """Submit for 保密审查; runs the privacy and secrecy pre-check and stores its findings."""
+    require(actor, "publication.submit", publication)
+    with transaction.atomic():
+        pub = _transition(publication, EDITABLE_STATES, "提交审核")
+        pub.state = State.SUBMITTED
+        pub.submission_count += 1
+        pub.submitted_at = timezone.now()
+        pub.return_reason = ""
+        pub.save()
+        hits = privacy.scan_fields(scan_texts(pub))
+        PrivacyFinding.objects.bulk_create(
+            PrivacyFinding(
+                publication=pub,
+                submission=pub.submission_count,
+                kind=f.kind,
+                field=name,
+                text=f.text[:200],
+                masked=f.masked[:200],
+                context=f.context[:400],
+            )
+            for name, f in hits
+        )
+        audit.record(
+            actor=actor,
+            action="publication.submit",
+            obj=pub,
+            body=pub.body,
+            changes={"state": [publication.state, pub.state], "findings": len(hits)},
+        )
+    return pub
+
+
+def open_findings(pub: Publication) -> list[PrivacyFinding]:
+    return list(pub.findings.filter(submission=pub.submission_count, status=FindingStatus.OPEN))
+
+
+def finding_resolve(
+    *, actor: User, finding: PrivacyFinding, action: str, reason: str = ""
+) -> PrivacyFinding:
+    """Mask a finding (replace it in the publication with its masked form) or keep it with a
+    reason. Only while the publication is waiting for review, by a reviewer of its body."""
+    require(actor, "publication.review", finding)
+    with transaction.atomic():
+        pub = _transition(finding.publication, {State.SUBMITTED}, "处理检查结果")
+        f = PrivacyFinding.objects.select_for_update().get(pk=finding.pk)
+        if f.status != FindingStatus.OPEN:
+            raise DisclosureError("该项已处理。")
+        if action == "mask":
+            if f.field.startswith("attachment:"):
+                raise DisclosureError(
+                    "附件中的内容无法在线遮盖：请退回发布员替换附件，或填写理由后保留。"
+                )
+            if f.field == "title":
+                pub.title = pub.title.replace(f.text, f.masked)
+            elif f.field == "summary":
+                pub.summary = pub.summary.replace(f.text, f.masked)
+            else:
+                pub.body_html = pub.body_html.replace(f.text, f.masked)
+                pub.body_text = html_to_text(pub.body_html)
+            pub.save()
+            f.status = FindingStatus.MASKED
+        elif action == "keep":
+            reason = reason.strip()
+            if not reason:
+                raise DisclosureError("保留须填写理由。", "reason")
+            f.status = FindingStatus.KEPT
+            f.reason = reason
+        else:
+            raise DisclosureError("未知的处理方式。")
+        f.resolved_by = actor
+        f.resolved_at = timezone.now()
+        f.save()
+        audit.record(
+            actor=actor,
+            action=f"publication.finding_{action}",
+            obj=pub,
+            body=pub.body,
+            changes={"finding": f.pk, "kind": f.kind, "field": f.field},
+            reason=reason,
+        )
+    return f
+
+
+def publication_return(*, actor: User, publication: Publication, reason: str) -> Publication:
+    require(actor, "publication.review", publication)
+    reason = reason.strip()
+    if not reason:
+        raise DisclosureError("退回须填写理由。", "reason")
+    with transaction.atomic():
+        pub = _transition(publication, {State.SUBMITTED, State.APPROVED}, "退回")
+        old = pub.state
+        pub.state = State.RETURNED
+        pub.return_reason = reason
+        pub.save()
+        audit.record(
+            actor=actor,
+            action="publication.return",
+            obj=pub,
+            body=pub.body,
+            changes={"state": [old, pub.state]},
+            reason=reason,
+        )
+    return pub
+
+
+def publication_approve(*, actor: User, publication: Publication) -> Publication:
+    """保密审查 passed: the reviewer (not the drafter) is recorded and answerable."""
+    require(actor, "publication.review", publication)
+    with transaction.atomic():
+        pub = _transition(publication, {State.SUBMITTED}, "审核通过")
+        if pub.drafter_id == actor.pk:
+            raise DisclosureError("审核人不能是起草人本人（谁审查谁负责）。")
+        remaining = len(open_findings(pub))
+        if remaining:
+            raise DisclosureError(
+                f"还有 {remaining} 项隐私/保密检查结果未处理，处理后才能审核通过。"
+            )
+        pub.state = State.APPROVED
+        pub.reviewer = actor
+        pub.reviewed_at = timezone.now()
+        pub.save()
+        audit.record(
+            actor=actor,
+            action="publication.approve",
+            obj=pub,
+            body=pub.body,
+            changes={"state": [State.SUBMITTED, State.APPROVED]},
+        )
+    return pub
+
+
+def timeliness(written_on: dt.date, published_on: dt.date) -> tuple[int, bool]:
+    """(working days from 成文日期 to 发布日期, late?) — 条例 Art. 26: within 20 working days."""
+    delay = current_calendar().workdays_between(written_on, published_on)
+    return delay, delay > TIMELY_WORKDAYS
+
+
+def _do_publish(pub: Publication, now: dt.datetime) -> None:
+    pub.state = State.PUBLISHED
+    pub.published_at = now
+    pub.published_on = timezone.localdate(now)
+    pub.scheduled_at = None
+    pub.delay_workdays, pub.is_late = timeliness(pub.written_on, pub.published_on)
+    pub.save()
+    _outbox_reindex(pub)
+
+
+def publication_publish(
+    *, actor: User, publication: Publication, at: dt.datetime | None = None
+) -> Publication:
+    """Publish an approved publication now, or schedule it (`publish_due` publishes it)."""
+    require(actor, "publication.publish", publication)
+    now = timezone.now()
+    with transaction.atomic():
+        pub = _transition(publication, {State.APPROVED, State.SCHEDULED}, "发布")
+        if pub.reviewer_id is None or pub.reviewer_id == pub.drafter_id:
+            raise DisclosureError("未经他人审核的信息不能发布。")
+        old = pub.state
+        if at is not None and at > now:
+            pub.state = State.SCHEDULED
+            pub.scheduled_at = at
+            pub.save()
+            action = "publication.schedule"
+        else:
+            _do_publish(pub, now)
+            action = "publication.publish"
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=pub,
+            body=pub.body,
+            changes={"state": [old, pub.state], "scheduled_at": [None, _iso(pub.scheduled_at)]},
+        )
+    return pub
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def publication_publish_due(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Publish scheduled publications whose time has come (the `publish_due` command)."""
+    now = now or timezone.now()
+    ids = list(
+        Publication.objects.filter(state=State.SCHEDULED, scheduled_at__lte=now)
+        .order_by("scheduled_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for pk in ids:
+        with transaction.atomic():
+            pub = Publication.objects.select_for_update().select_related("body__region").get(pk=pk)
+            if pub.state != State.SCHEDULED:
+                continue
+            _do_publish(pub, now)
+            audit.record(
+                actor=None,
+                action="publication.publish",
+                obj=pub,
+                body=pub.body,
+                changes={"state": [State.SCHEDULED, State.PUBLISHED]},
+                reason="定时发布",
+            )
+            done += 1
+    return done
+
+
+def publication_withdraw(*, actor: User, publication: Publication, reason: str) -> Publication:
+    """Withdraw a published or scheduled publication; its 索引号 stays reserved."""
+    require(actor, "publication.withdraw", publication)
+    reason = reason.strip()
+    if not reason:
+        raise DisclosureError("撤回须填写理由。", "reason")
+    with transaction.atomic():
+        pub = _transition(publication, {State.PUBLISHED, State.SCHEDULED}, "撤回")
+        old = pub.state
+        pub.state = State.WITHDRAWN
+        pub.withdrawn_at = timezone.now()
+        pub.withdraw_reason = reason
+        pub.scheduled_at = None
+        pub.save()
+        _outbox_reindex(pub)
+        audit.record(
+            actor=actor,
+            action="publication.withdraw",
+            obj=pub,
+            body=pub.body,
+            changes={"state": [old, pub.state]},
+            reason=reason,
+        )
+    return pub
+
+
+def publication_set_validity(
+    *,
+    actor: User,
+    publication: Publication,
+    validity: str,
+    on: dt.date | None = None,
+    replaced_by: Publication | None = None,
+) -> Publication:
+    """Mark a document 有效 / 失效 / 废止 / 已修订 (with the date; a revision names the
+    replacing document)."""
+    require(actor, "publication.validity", publication)
+    if validity not in Validity.values:
+        raise DisclosureError("有效性取值有误。", "validity")
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise DisclosureError("有效性变更日期不能晚于今天。", "validity_changed_on")
+    if validity == Validity.REVISED and replaced_by is None:
+        raise DisclosureError("标记为“已修订”时须指定修订后的文件。", "replaced_by")
+    if replaced_by is not None:
+        if replaced_by.pk == publication.pk:
+            raise DisclosureError("替代文件不能是本文件。", "replaced_by")
+        if replaced_by.body_id != publication.body_id and not replaced_by.is_public:
+            raise DisclosureError("替代文件须为本机构或已公开的文件。", "replaced_by")
+    with transaction.atomic():
+        pub = (
+            Publication.objects.select_for_update()
+            .select_related("body__region")
+            .get(pk=publication.pk)
+        )
+        before = audit.snapshot(pub, ["validity", "validity_changed_on", "replaced_by"])
+        pub.validity = validity
+        pub.validity_changed_on = None if validity == Validity.VALID else on
+        pub.replaced_by = replaced_by if validity != Validity.VALID else None
+        pub.save()
+        if pub.state == State.PUBLISHED:
+            _outbox_reindex(pub)
+        audit.record(
+            actor=actor,
+            action="publication.set_validity",
+            obj=pub,
+            body=pub.body,
+            changes=audit.diff(
+                before, audit.snapshot(pub, ["validity", "validity_changed_on", "replaced_by"])
+            ),
+        )
+    return pub
