@@ -92,6 +92,12 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Argon2 with tiny costs (tests/hashers.py): same hash format, milliseconds per user."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {

@@ -197,7 +197,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "yangguang.orgs.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": _env_int("PASSWORD_MIN_LENGTH", 10, minimum=8)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
