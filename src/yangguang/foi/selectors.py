@@ -1,0 +1,110 @@
+"""Reads: which applications a viewer may see, and the queue with its lights."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, QuerySet
+
+from yangguang.core.rules import get_rule
+from yangguang.core.workdays import Light, Thresholds, WorkCalendar
+from yangguang.foi.access import STAFF
+from yangguang.foi.clock import light_for
+from yangguang.foi.models import OPEN_STATES, Application
+from yangguang.foi.validators import mask_id, mask_name, mask_phone
+from yangguang.orgs.access import can, visible_bodies_q
+
+
+def application_visible_to(viewer: Any) -> QuerySet[Application]:
+    """Applications of the bodies where the viewer is FOI staff, plus supervised/administered
+    regions. Nothing for anonymous users (they track by number + query code)."""
+    return Application.objects.filter(visible_bodies_q(viewer, prefix="body", roles=STAFF))
+
+
+def urgency_order(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Open first, then by due date (paused clocks last), oldest receipt first."""
+    return qs.order_by(
+        F("replied_on").asc(nulls_first=True),
+        F("due_on").asc(nulls_last=True),
+        "received_on",
+        "id",
+    )
+
+
+def thresholds_for(region_path: str = "") -> Thresholds:
+    return Thresholds(
+        yellow_left=int(get_rule("foi.light_yellow_left", region_path)),
+        red_left=int(get_rule("foi.light_red_left", region_path)),
+    )
+
+
+@dataclass
+class Row:
+    app: Application
+    light: Light | None
+    left: int | None
+    name: str
+    show_personal: bool
+
+
+def queue_rows(
+    apps: list[Application],
+    viewer: Any,
+    *,
+    calendar: WorkCalendar,
+    today: dt.date,
+    thresholds: Thresholds,
+) -> list[Row]:
+    """Rows for a list page. Names are always masked in lists (DESIGN.md)."""
+    rows = []
+    for app in apps:
+        light = light_for(
+            app.due_on,
+            app.state in OPEN_STATES,
+            calendar=calendar,
+            today=today,
+            thresholds=thresholds,
+        )
+        left = (
+            calendar.workdays_between(today, app.due_on)
+            if app.due_on and app.state in OPEN_STATES
+            else None
+        )
+        rows.append(Row(app, light, left, mask_name(app.applicant_name), False))
+    return rows
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str
+    credit_code: str
+    phone: str
+    email: str
+    address: str
+    masked: bool
+
+
+def applicant_view(app: Application, viewer: Any) -> Applicant:
+    """Full personal data for the handling staff only; masked for everyone else."""
+    if can(viewer, "foi.personal", app):
+        return Applicant(
+            app.applicant_name,
+            app.id_number,
+            app.credit_code,
+            app.phone,
+            app.email,
+            app.address,
+            False,
+        )
+    return Applicant(
+        mask_name(app.applicant_name),
+        mask_id(app.id_number),
+        app.credit_code,  # an organisation's credit code is public registration data
+        mask_phone(app.phone),
+        "***" if app.email else "",
+        "***" if app.address else "",
+        True,
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from yangguang.foi import views
+
+portal_urlpatterns = [
+    path("foi/apply/", views.apply, name="foi_apply"),
+    path("foi/receipt/<str:token>/", views.receipt, name="foi_receipt"),
+    path("foi/track/", views.track, name="foi_track"),
+    path("foi/track/<str:number>/", views.track_detail, name="foi_track_detail"),
+    path("foi/track/<str:number>/reply/", views.track_reply, name="foi_track_reply"),
+    path(
+        "foi/track/<str:number>/reply.docx",
+        views.track_reply,
+        {"fmt": "docx"},
+        name="foi_track_reply_docx",
+    ),
+]
+console_urlpatterns = [
+    path("foi/", views.queue, name="foi_queue"),
+    path("foi/calendar/", views.due_calendar, name="foi_calendar"),
+    path("foi/export.xlsx", views.export, name="foi_export"),
+    path("foi/register/", views.register_view, name="foi_register"),
+    path("foi/import/", views.import_view, name="foi_import"),
+    path("foi/reviews/", views.review_list, name="foi_reviews"),
+    path("foi/<int:pk>/", views.detail, name="foi_detail"),
+    path("foi/<int:pk>/do/<str:name>/", views.action, name="foi_action"),
+    path("foi/<int:pk>/reply/", views.staff_reply, name="foi_reply"),
+    path("foi/<int:pk>/reply.docx", views.staff_reply, {"fmt": "docx"}, name="foi_reply_docx"),
+]

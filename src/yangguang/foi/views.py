@@ -1,0 +1,592 @@
+"""Thin views: access → form → one service → render/redirect (DESIGN.md)."""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yangguang.core.calendar import current_calendar
+from yangguang.core.tracking import TicketLocked, verify_ticket
+from yangguang.foi import services as svc
+from yangguang.foi.documents import reply_document, reply_docx
+from yangguang.foi.forms import (
+    AssignForm,
+    ConsultEndForm,
+    ConsultStartForm,
+    CorrectionForm,
+    DateForm,
+    ExtendForm,
+    FeeForm,
+    ImportForm,
+    PublicApplicationForm,
+    RegisterForm,
+    ReplyForm,
+    ReviewForm,
+    TrackForm,
+)
+from yangguang.foi.models import OPEN_STATES, Application, ReviewCase, State
+from yangguang.foi.outcomes import OUTCOMES
+from yangguang.foi.selectors import (
+    applicant_view,
+    application_visible_to,
+    queue_rows,
+    thresholds_for,
+    urgency_order,
+)
+from yangguang.foi.validators import mask_name
+from yangguang.orgs.access import can, require, visible_bodies_q
+from yangguang.orgs.models import Body, Role, User
+
+PAGE_SIZE = 50
+SESSION_CODES = "foi_codes"  # token → {"number", "code"} until the receipt is shown
+SESSION_TRACKED = "foi_tracked"  # numbers verified with their query code in this session
+
+
+# ---------------------------------------------------------------------------------------------
+# Public portal
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    """依申请公开 application form, per body (?body=<credit code>) or with a body picker."""
+    fixed: Body | None = None
+    code = request.GET.get("body", "").strip().upper()
+    if code:
+        fixed = Body.objects.filter(credit_code=code, is_active=True).first()
+        if fixed is None:
+            raise Http404("未找到该机关")
+    if request.method == "POST":
+        form = PublicApplicationForm(request.POST)
+        if form.is_valid():
+            body = form.cleaned_data["body"]
+            token = form.cleaned_data["token"]
+            try:
+                result = svc.application_submit_online(
+                    body=body,
+                    data=form.applicant_input(form.cleaned_data),
+                    idempotency_key=f"web:{token}",
+                )
+            except svc.FoiError as exc:
+                form.add_service_errors(exc)
+            else:
+                codes = request.session.get(SESSION_CODES, {})
+                if result.code is not None:
+                    codes[token] = {"number": result.application.number, "code": result.code}
+                    request.session[SESSION_CODES] = codes
+                elif token not in codes:
+                    codes[token] = {"number": result.application.number, "code": ""}
+                    request.session[SESSION_CODES] = codes
+                return redirect("portal:foi_receipt", token=token)
+    else:
+        request.session.setdefault(SESSION_CODES, {})  # a session cookie before the POST
+        initial: dict[str, Any] = {"token": PublicApplicationForm.new_token()}
+        if fixed is not None:
+            initial["body"] = fixed.pk
+        form = PublicApplicationForm(initial=initial)
+    return render(request, "foi/apply.html", {"form": form, "fixed": fixed})
+
+
+def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable receipt: tracking number and query code, shown once."""
+    codes = request.session.get(SESSION_CODES, {})
+    entry = codes.get(token)
+    if entry is None:
+        raise Http404("回执已失效")
+    app = Application.objects.select_related("body").filter(number=entry["number"]).first()
+    if app is None:
+        raise Http404("回执已失效")
+    code = entry.get("code", "")
+    if code:
+        entry["code"] = ""  # show it once
+        codes[token] = entry
+        request.session[SESSION_CODES] = codes
+    return render(
+        request,
+        "foi/receipt.html",
+        {"app": app, "code": code, "name": mask_name(app.applicant_name)},
+    )
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = verify_ticket(form.cleaned_data["number"], form.cleaned_data["code"])
+        except TicketLocked as exc:
+            until = timezone.localtime(exc.until)
+            error = f"查询密码错误次数过多，请于 {until:%H:%M} 后再试。"
+        else:
+            if ticket is None or not hasattr(ticket, "foi_application"):
+                error = "受理编号或查询密码不正确。"
+            else:
+                tracked = set(request.session.get(SESSION_TRACKED, []))
+                tracked.add(ticket.number)
+                request.session[SESSION_TRACKED] = sorted(tracked)
+                return redirect("portal:foi_track_detail", number=ticket.number)
+    return render(request, "foi/track.html", {"form": form, "error": error})
+
+
+def _tracked(request: HttpRequest, number: str) -> Application:
+    if number not in request.session.get(SESSION_TRACKED, []):
+        raise Http404("请先输入受理编号和查询密码")
+    app = Application.objects.select_related("body").filter(number=number).first()
+    if app is None:
+        raise Http404("未找到")
+    return app
+
+
+def track_detail(request: HttpRequest, number: str) -> HttpResponse:
+    app = _tracked(request, number)
+    events = app.events.filter(public=True).order_by("on", "id")
+    return render(
+        request,
+        "foi/track_detail.html",
+        {
+            "app": app,
+            "events": events,
+            "fees": app.fee_notices.all(),
+            "name": mask_name(app.applicant_name),
+            "document": reply_document(app, masked=True) if app.outcome else None,
+        },
+    )
+
+
+def track_reply(request: HttpRequest, number: str, fmt: str = "html") -> HttpResponse:
+    app = _tracked(request, number)
+    return _reply(app, fmt, masked=True, request=request)
+
+
+def _reply(app: Application, fmt: str, *, masked: bool, request: HttpRequest) -> HttpResponse:
+    if not app.outcome:
+        raise Http404("尚未答复")
+    doc = reply_document(app, masked=masked)
+    if fmt == "docx":
+        response = HttpResponse(
+            reply_docx(doc),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{app.number}-reply.docx"'
+        return response
+    return render(request, "foi/reply_document.html", {"doc": doc, "app": app})
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff console
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _filtered(request: HttpRequest) -> tuple[QuerySet[Application], dict[str, str], list[Body]]:
+    qs = application_visible_to(request.user).select_related("body__region", "handler")
+    keys = ("body", "state", "light", "handler", "q", "scope", "due")
+    f = {k: request.GET.get(k, "").strip() for k in keys}
+    bodies = list(Body.objects.filter(visible_bodies_q(request.user)).only("id", "name")[:500])
+    if f["body"].isdigit():
+        qs = qs.filter(body_id=int(f["body"]))
+    if f["state"] in State.values:
+        qs = qs.filter(state=f["state"])
+    elif f["scope"] != "all":
+        qs = qs.filter(state__in=OPEN_STATES)
+    if f["handler"] == "me":
+        qs = qs.filter(handler_id=request.user.pk)
+    elif f["handler"] == "none":
+        qs = qs.filter(handler__isnull=True)
+    if f["q"]:
+        qs = qs.filter(number__icontains=f["q"])
+    if f["due"]:
+        try:
+            qs = qs.filter(due_on=dt.date.fromisoformat(f["due"]))
+        except ValueError:
+            f["due"] = ""
+    light = f["light"]
+    if light:
+        today = _today()
+        cal = current_calendar()
+        th = thresholds_for()
+        if light == "overdue":
+            qs = qs.filter(state__in=OPEN_STATES, due_on__lt=today)
+        elif light == "paused":
+            qs = qs.filter(state__in=OPEN_STATES, due_on__isnull=True)
+        elif light == "red":
+            qs = qs.filter(
+                state__in=OPEN_STATES,
+                due_on__gte=today,
+                due_on__lte=cal.add_workdays(today, th.red_left),
+            )
+        elif light == "yellow":
+            qs = qs.filter(
+                state__in=OPEN_STATES,
+                due_on__gt=cal.add_workdays(today, th.red_left),
+                due_on__lte=cal.add_workdays(today, th.yellow_left),
+            )
+        elif light == "green":
+            qs = qs.filter(
+                state__in=OPEN_STATES, due_on__gt=cal.add_workdays(today, th.yellow_left)
+            )
+    return urgency_order(qs), f, bodies
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Each body's queue (and the supervisor's region view), most urgent first, with lights."""
+    if not can(request.user, "foi.list"):
+        raise Http404("未找到")
+    qs, f, bodies = _filtered(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queue_rows(
+        list(page.object_list),
+        request.user,
+        calendar=current_calendar(),
+        today=_today(),
+        thresholds=thresholds_for(),
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "foi/console/queue.html",
+        {
+            "rows": rows,
+            "page_obj": page,
+            "f": f,
+            "bodies": bodies,
+            "states": State.choices,
+            "querystring_base": (params.urlencode() + "&") if params else "",
+            "can_register": can(request.user, "foi.register"),
+            "can_import": can(request.user, "foi.import"),
+        },
+    )
+
+
+@login_required
+def due_calendar(request: HttpRequest) -> HttpResponse:
+    """A month calendar of due dates of open applications."""
+    if not can(request.user, "foi.list"):
+        raise Http404("未找到")
+    today = _today()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=pycal.monthrange(first.year, first.month)[1])
+    counts = dict(
+        application_visible_to(request.user)
+        .filter(state__in=OPEN_STATES, due_on__gte=first, due_on__lte=last)
+        .values_list("due_on")
+        .annotate(n=Count("id"))
+        .values_list("due_on", "n")
+    )
+    cal = current_calendar()
+    weeks = []
+    for week in pycal.Calendar().monthdatescalendar(first.year, first.month):
+        weeks.append(
+            [
+                {
+                    "day": d,
+                    "in_month": d.month == first.month,
+                    "n": counts.get(d, 0),
+                    "work": cal.is_workday(d),
+                    "today": d == today,
+                }
+                for d in week
+            ]
+        )
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    nxt = last + dt.timedelta(days=1)
+    return render(
+        request,
+        "foi/console/calendar.html",
+        {"weeks": weeks, "first": first, "prev": prev, "next": nxt},
+    )
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    from yangguang.foi.importexport import export_xlsx
+
+    if not can(request.user, "foi.export"):
+        raise Http404("未找到")
+    qs, _, _ = _filtered(request)
+    data = export_xlsx(qs[:20000], request.user)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="foi-applications.xlsx"'
+    return response
+
+
+@login_required
+def register_view(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "foi.register"):
+        raise Http404("未找到")
+    bodies = (
+        Body.objects.filter(
+            visible_bodies_q(request.user, roles=[Role.INTAKE, Role.HANDLER, Role.HEAD])
+        )
+        .filter(role_assignments__user_id=request.user.pk)
+        .distinct()
+    )
+    form = RegisterForm(request.POST or None, initial={"channel": "in_person"})
+    form.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = svc.application_register(
+                actor=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                data=form.applicant_input(form.cleaned_data),
+                channel=form.cleaned_data["channel"],
+                submitted_on=form.cleaned_data["submitted_on"],
+                confirmed_on=form.cleaned_data["confirmed_on"],
+            )
+        except svc.FoiError as exc:
+            form.add_service_errors(exc)
+        else:
+            return render(
+                request,
+                "foi/receipt.html",
+                {
+                    "app": result.application,
+                    "code": result.code,
+                    "name": result.application.applicant_name,
+                    "staff": True,
+                },
+            )
+    return render(request, "foi/console/register.html", {"form": form})
+
+
+def _staff_app(request: HttpRequest, pk: int, action: str = "foi.view") -> Application:
+    app = (
+        Application.objects.select_related("body__region", "handler", "ticket")
+        .filter(pk=pk)
+        .first()
+    )
+    if app is None:
+        raise Http404("未找到")
+    require(request.user, action, app)
+    return app
+
+
+ACTION_FORMS: dict[str, tuple[type, str]] = {
+    "assign": (AssignForm, "foi.assign"),
+    "correction_request": (CorrectionForm, "foi.handle"),
+    "correction_receive": (DateForm, "foi.handle"),
+    "extend": (ExtendForm, "foi.extend"),
+    "consultation_start": (ConsultStartForm, "foi.handle"),
+    "consultation_end": (ConsultEndForm, "foi.handle"),
+    "fee_notice": (FeeForm, "foi.handle"),
+    "fee_paid": (DateForm, "foi.handle"),
+    "fee_lapse": (DateForm, "foi.handle"),
+    "correction_lapse": (DateForm, "foi.handle"),
+    "reply": (ReplyForm, "foi.handle"),
+    "close": (DateForm, "foi.handle"),
+    "withdraw": (DateForm, "foi.handle"),
+    "review": (ReviewForm, "foi.review"),
+}
+
+
+def _handlers(app: Application) -> QuerySet[User]:
+    return User.objects.filter(
+        roles__body=app.body, roles__role__in=[Role.HANDLER, Role.HEAD], is_active=True
+    ).distinct()
+
+
+def _forms(app: Application, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    forms = {name: cls() for name, (cls, _) in ACTION_FORMS.items()}
+    forms["assign"].fields["handler"].queryset = _handlers(app)
+    if bound:
+        forms.update(bound)
+    return forms
+
+
+@login_required
+def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
+    app = _staff_app(request, pk)
+    user = request.user
+    allowed = {
+        name: can(user, action, app) and (app.is_open or name == "review")
+        for name, (_, action) in ACTION_FORMS.items()
+    }
+    clock = svc.compute_clock(
+        app,
+        app.events.all(),
+        calendar=current_calendar(),
+        fee_stops=svc.fee_stops_clock(app),
+        today=_today(),
+        thresholds=thresholds_for(app.body.region.path),
+    )
+    return render(
+        request,
+        "foi/console/detail.html",
+        {
+            "app": app,
+            "applicant": applicant_view(app, user),
+            "events": app.events.select_related("actor").order_by("on", "id"),
+            "fees": app.fee_notices.all(),
+            "reviews": app.review_cases.all(),
+            "clock": clock,
+            "forms": _forms(app, bound),
+            "allowed": allowed,
+            "outcomes": OUTCOMES,
+            "proposed": OUTCOMES.get(app.proposed_outcome),
+        },
+        status=400 if bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    if name not in ACTION_FORMS:
+        raise Http404("未找到")
+    form_cls, perm = ACTION_FORMS[name]
+    app = _staff_app(request, pk, perm)
+    form = form_cls(request.POST)
+    if name == "assign":
+        form.fields["handler"].queryset = _handlers(app)
+    actor: User = request.user  # type: ignore[assignment]
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            message = _run(name, actor, app, c)
+        except svc.FoiError as exc:
+            for field, msg in exc.errors.items():
+                form.add_error(field if field in form.fields else None, msg)
+        else:
+            messages.success(request, message)
+            for warning in getattr(app, "last_warnings", []) or []:
+                messages.warning(request, warning)
+            return redirect(reverse("console:foi_detail", args=[app.pk]))
+    return detail(request, pk, bound={name: form})
+
+
+def _run(name: str, actor: User, app: Application, c: dict[str, Any]) -> str:
+    on = c.get("on")
+    if name == "assign":
+        svc.application_assign(actor=actor, application=app, handler=c["handler"])
+        return "已分配承办人。"
+    if name == "correction_request":
+        res = svc.correction_request(
+            actor=actor, application=app, items=c["items"], period_days=c["period_days"], on=on
+        )
+        app.last_warnings = res.last_warnings
+        return "已发出补正通知。"
+    if name == "correction_receive":
+        svc.correction_receive(actor=actor, application=app, on=on, note=c.get("note", ""))
+        return "已登记收到补正材料，答复期限重新计算。"
+    if name == "correction_lapse":
+        svc.correction_lapse(actor=actor, application=app)
+        return "已拟定“逾期不补正”办结建议，请确认。"
+    if name == "extend":
+        res = svc.application_extend(
+            actor=actor, application=app, days=c["days"], reason=c["reason"], on=on
+        )
+        app.last_warnings = res.last_warnings
+        return "已延长答复期限并告知申请人。"
+    if name == "consultation_start":
+        svc.consultation_start(
+            actor=actor, application=app, party=c["party"], party_kind=c["party_kind"], on=on
+        )
+        return "已登记征求意见，计时暂停。"
+    if name == "consultation_end":
+        svc.consultation_end(
+            actor=actor, application=app, answer=c["answer"], on=on, note=c.get("note", "")
+        )
+        return "已登记意见，恢复计时。"
+    if name == "fee_notice":
+        notice = svc.fee_notice(
+            actor=actor,
+            application=app,
+            method=c["method"],
+            units=c["units"],
+            how_to_pay=c.get("how_to_pay", ""),
+            on=on,
+        )
+        return f"已发出收费通知：{notice.amount} 元。"
+    if name == "fee_paid":
+        svc.fee_paid(actor=actor, application=app, on=on)
+        return "已登记缴费。"
+    if name == "fee_lapse":
+        svc.fee_lapse(actor=actor, application=app)
+        return "已拟定“逾期未缴费”办结建议，请确认。"
+    if name == "reply":
+        svc.application_reply(
+            actor=actor,
+            application=app,
+            outcome=c["outcome"],
+            reason=c.get("reason", ""),
+            withheld=c.get("withheld", ""),
+            released=c.get("released", ""),
+            on=on,
+        )
+        return "已答复。"
+    if name == "close":
+        svc.application_close(actor=actor, application=app, on=on)
+        return "已确认办结。"
+    if name == "withdraw":
+        svc.application_withdraw(actor=actor, application=app, reason=c.get("note", ""), on=on)
+        return "已登记申请人撤回。"
+    if name == "review":
+        svc.review_case_record(
+            actor=actor,
+            application=app,
+            kind=c["kind"],
+            filed_on=c["filed_on"],
+            decided_on=c.get("decided_on"),
+            result=c["result"],
+            authority=c.get("authority", ""),
+            case_number=c.get("case_number", ""),
+        )
+        return "已登记行政复议/行政诉讼。"
+    raise Http404("未找到")
+
+
+@login_required
+def staff_reply(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+    app = _staff_app(request, pk)
+    return _reply(app, fmt, masked=not can(request.user, "foi.personal", app), request=request)
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    from yangguang.foi.importexport import import_applications
+
+    if not can(request.user, "foi.import"):
+        raise Http404("未找到")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_applications(
+            upload.read(),
+            filename=upload.name,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        if report.ok:
+            messages.success(request, f"已导入 {report.created} 条申请。")
+    return render(request, "foi/console/import.html", {"form": form, "report": report})
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "foi.list"):
+        raise Http404("未找到")
+    qs = ReviewCase.objects.filter(
+        application__in=application_visible_to(request.user)
+    ).select_related("application__body")
+    page = Paginator(qs.order_by("-filed_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "foi/console/reviews.html", {"page_obj": page})

@@ -1,0 +1,224 @@
+"""Public form, receipt, tracking, console pages and the permission matrix (every endpoint gets
+a "cannot see it" test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.foi.conftest import VALID_ID, register
+from yangguang.foi import services as s
+from yangguang.foi.models import Application, State
+
+D = dt.date
+
+
+def form_data(world: Any, **over: Any) -> dict[str, Any]:
+    data = {
+        "body": world.body_a.pk,
+        "token": "t" * 32,
+        "applicant_kind": "person",
+        "applicant_name": "王小明",
+        "id_type": "resident",
+        "id_number": VALID_ID,
+        "phone": "13800138000",
+        "email": "wxm@example.cn",
+        "address": "示范县城关镇",
+        "description": "请公开 2025 年度城乡居民养老保险基金收支情况",
+        "delivery": "email",
+        "form": "electronic",
+    }
+    data.update(over)
+    return data
+
+
+def test_apply_submit_receipt_once_and_double_click(
+    world: Any, client: Client, frozen: Any
+) -> None:
+    frozen(D(2026, 2, 5))
+    page = client.get(f"/foi/apply/?body={world.body_a.credit_code}")
+    assert page.status_code == 200 and world.body_a.name in page.content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
+    r1 = client.post("/foi/apply/", form_data(world, token=token))
+    r2 = client.post("/foi/apply/", form_data(world, token=token))  # double click
+    assert r1.status_code == r2.status_code == 302
+    assert Application.objects.count() == 1
+    app = Application.objects.get()
+    assert (app.channel, app.received_on, app.due_on) == ("online", D(2026, 2, 5), D(2026, 3, 11))
+    receipt = client.get(r1["Location"]).content.decode()
+    code = re.search(r'id="query-code">([A-Z0-9]+)<', receipt).group(1)  # type: ignore[union-attr]
+    assert app.number in receipt and "王*" in receipt and VALID_ID not in receipt
+    again = client.get(r1["Location"]).content.decode()
+    assert app.number in again and code not in again  # the code is shown once
+    # tracking with number + code
+    bad = client.post("/foi/track/", {"number": app.number, "code": "WRONG123"})
+    assert "不正确" in bad.content.decode()
+    ok = client.post("/foi/track/", {"number": app.number, "code": code})
+    assert ok.status_code == 302
+    detail = client.get(ok["Location"]).content.decode()
+    assert "已收到" in detail and "2026-03-11" in detail and "王小明" not in detail
+
+
+@pytest.mark.parametrize(
+    ("over", "field_msg"),
+    [
+        ({"phone": "", "email": "", "address": "", "delivery": "pickup"}, "至少填写一种联系方式"),
+        ({"id_number": "370921199001011235"}, "校验位错误"),
+        ({"description": "养老金"}, "过于简单"),
+        ({"applicant_kind": "org", "credit_code": ""}, "统一社会信用代码"),
+        ({"delivery": "email", "email": ""}, "请填写电子邮箱"),
+    ],
+)
+def test_apply_bad_input_keeps_what_was_typed(
+    world: Any, client: Client, over: dict[str, Any], field_msg: str
+) -> None:
+    r = client.post("/foi/apply/", form_data(world, **over))
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert field_msg in html
+    assert "王小明" in html  # what the citizen typed is kept
+    assert Application.objects.count() == 0
+
+
+def test_tracking_pages_need_the_code(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 2, 5))
+    app = register(world, D(2026, 2, 5))
+    assert client.get(f"/foi/track/{app.number}/").status_code == 404
+    assert client.get(f"/foi/track/{app.number}/reply/").status_code == 404
+
+
+def test_reply_document_html_and_docx(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 2, 5))
+    res = s.application_register(
+        actor=world.head_a,
+        body=world.body_a,
+        data=__import__("tests.foi.conftest").foi.conftest.person(),
+        channel="in_person",
+    )
+    app = res.application
+    s.application_reply(
+        actor=world.handler_a, application=app, outcome="refuse_4", reason="涉及第三方商业秘密"
+    )
+    client.post("/foi/track/", {"number": app.number, "code": res.code})
+    html = client.get(f"/foi/track/{app.number}/reply/").content.decode()
+    assert "政府信息公开申请答复书" in html and "第十五条" in html and "王小明" not in html
+    docx = client.get(f"/foi/track/{app.number}/reply.docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    client.force_login(world.handler_a)
+    staff = client.get(f"/console/foi/{app.pk}/reply/").content.decode()
+    assert "王小明" in staff
+
+
+@pytest.fixture
+def app_a(world: Any, frozen: Any) -> Application:
+    frozen(D(2026, 2, 5))
+    return register(world, D(2026, 2, 5))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/console/foi/{pk}/",
+        "/console/foi/{pk}/reply/",
+    ],
+)
+def test_other_body_handler_gets_404(
+    world: Any, client: Client, app_a: Application, url: str
+) -> None:
+    client.force_login(world.handler_b)
+    assert client.get(url.format(pk=app_a.pk)).status_code == 404
+
+
+def test_permission_matrix_console(world: Any, client: Client, app_a: Application) -> None:
+    # handler_b: not in their queue, 404 on detail and on actions
+    client.force_login(world.handler_b)
+    assert app_a.number not in client.get("/console/foi/").content.decode()
+    r = client.post(f"/console/foi/{app_a.pk}/do/reply/", {"outcome": "disclose"})
+    assert r.status_code == 404
+    # supervisor: reads (masked), cannot act
+    client.force_login(world.county_supervisor)
+    queue = client.get("/console/foi/").content.decode()
+    assert app_a.number in queue and "王*" in queue
+    detail = client.get(f"/console/foi/{app_a.pk}/").content.decode()
+    assert "王小明" not in detail and VALID_ID not in detail and "已脱敏" in detail
+    assert 'action="/console/foi/' not in detail
+    r = client.post(f"/console/foi/{app_a.pk}/do/reply/", {"outcome": "disclose"})
+    assert r.status_code == 404
+    app_a.refresh_from_db()
+    assert app_a.state == State.RECEIVED
+    # handler_a: sees personal data on detail, masked in the list
+    client.force_login(world.handler_a)
+    assert "王小明" in client.get(f"/console/foi/{app_a.pk}/").content.decode()
+    assert "王小明" not in client.get("/console/foi/").content.decode()
+    # editor of the same body: not FOI staff
+    client.force_login(world.editor_a)
+    assert client.get(f"/console/foi/{app_a.pk}/").status_code == 404
+    # anonymous: login
+    client.logout()
+    assert client.get(f"/console/foi/{app_a.pk}/").status_code == 302
+
+
+def test_console_actions_and_errors(
+    world: Any, client: Client, app_a: Application, frozen: Any
+) -> None:
+    client.force_login(world.handler_a)
+    r = client.post(f"/console/foi/{app_a.pk}/do/reply/", {"outcome": "refuse_1", "reason": ""})
+    assert r.status_code == 400 and "须写明理由" in r.content.decode()
+    r = client.post(
+        f"/console/foi/{app_a.pk}/do/reply/",
+        {"outcome": "disclose", "on": "2026-02-04"},
+    )
+    assert "不能早于收到申请的日期" in r.content.decode()
+    client.force_login(world.head_a)
+    r = client.post(f"/console/foi/{app_a.pk}/do/extend/", {"days": 25, "reason": "调档"})
+    assert "20 个工作日" in r.content.decode()
+    r = client.post(f"/console/foi/{app_a.pk}/do/extend/", {"days": 20, "reason": "调档"})
+    assert r.status_code == 302
+    r = client.post(f"/console/foi/{app_a.pk}/do/extend/", {"days": 5, "reason": "再次"})
+    assert "只能延长一次" in r.content.decode()
+    r = client.post(f"/console/foi/{app_a.pk}/do/assign/", {"handler": world.handler_a.pk})
+    assert r.status_code == 302
+    app_a.refresh_from_db()
+    assert app_a.handler == world.handler_a and app_a.due_on == D(2026, 4, 9)
+
+
+def test_queue_calendar_export_register(
+    world: Any, client: Client, app_a: Application, frozen: Any
+) -> None:
+    frozen(D(2026, 3, 10))
+    client.force_login(world.head_a)
+    q = client.get("/console/foi/?light=red").content.decode()
+    assert app_a.number in q and "light-red" in q
+    assert app_a.number not in client.get("/console/foi/?light=green").content.decode()
+    cal = client.get("/console/foi/calendar/?year=2026&month=3").content.decode()
+    assert "1</strong> 件到期" in cal
+    x = client.get("/console/foi/export.xlsx")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    page = client.get("/console/foi/register/")
+    assert page.status_code == 200
+    r = client.post(
+        "/console/foi/register/",
+        {**form_data(world), "channel": "registered_post", "submitted_on": "2026-03-05"},
+    )
+    assert "签收" in r.content.decode()
+    r = client.post(
+        "/console/foi/register/",
+        {**form_data(world), "channel": "registered_post", "confirmed_on": "2026-03-09"},
+    )
+    assert "查询密码" in r.content.decode()
+    assert Application.objects.filter(received_on=D(2026, 3, 9)).count() == 1
+
+
+def test_supervisor_region_view_sorted_by_urgency(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 2, 2))
+    older = register(world, D(2026, 2, 2))
+    frozen(D(2026, 2, 5))
+    newer = register(world, D(2026, 2, 5))
+    client.force_login(world.county_supervisor)
+    html = client.get("/console/foi/").content.decode()
+    assert html.index(older.number) < html.index(newer.number)
+    assert client.get("/console/foi/register/").status_code == 404
