@@ -4,7 +4,8 @@ Finds, in title, text and attachment text:
 - 18-digit resident ID numbers (公民身份号码) whose check digit passes GB 11643-1999 and whose
   birth date is a real date;
 - mobile numbers (1[3-9] + 9 digits, not part of a longer digit run);
-- bank card numbers (16–19 digits, optionally grouped by 4) that pass the Luhn check;
+- bank card numbers (16–19 digits starting 3/4/5/6/9 — UnionPay 62, Visa, Mastercard … —
+  optionally grouped by 4) that pass the Luhn check;
 - e-mail addresses;
 - secrecy markings (绝密/机密/秘密 used as a marking, 内部资料, 注意保密 …).
 
@@ -25,11 +26,11 @@ ID_CHECK = "10X98765432"
 # Alphanumeric boundaries: a number glued to ASCII letters/digits is part of a code.
 _B = r"(?<![0-9A-Za-z])"
 _E = r"(?![0-9A-Za-z])"
-ID_RE = re.compile(_B + r"(\d{17}[\dXx])" + _E)
+ID_RE = re.compile(_B + r"(\d{17}[\dXx]|\d{6} \d{8} \d{3}[\dXx])" + _E)
 MOBILE_RE = re.compile(_B + r"(?<!\d[- ])(1[3-9]\d(?:[- ]?\d{4}){2})" + r"(?![- ]?\d)" + _E)
-CARD_RE = re.compile(_B + r"(\d{4}(?:[ -]?\d{4}){2}[ -]?\d{4,7})" + _E)
+CARD_RE = re.compile(_B + r"([3-69]\d{3}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?)" + _E)
 EMAIL_RE = re.compile(
-    r"(?<![\w.+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})"
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})"
 )
 # Always a marking (or a clear instruction not to release).
 SECRECY_ALWAYS_RE = re.compile(
@@ -101,6 +102,7 @@ def _code_context(text: str, start: int, end: int) -> bool:
 
 def mask(kind: str, value: str) -> str:
     if kind == "id_number":
+        value = value.replace(" ", "")
         return value[:3] + "*" * 11 + value[-4:]
     if kind == "mobile":
         digits = re.sub(r"\D", "", value)
@@ -131,7 +133,9 @@ def scan(text: str) -> list[Finding]:
         taken.append((a, b))
 
     for m in ID_RE.finditer(text):
-        if is_resident_id(m.group(1)) and not _code_context(text, m.start(1), m.end(1)):
+        if is_resident_id(m.group(1).replace(" ", "")) and not _code_context(
+            text, m.start(1), m.end(1)
+        ):
             add("id_number", m.start(1), m.end(1))
     for m in CARD_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
