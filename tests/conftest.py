@@ -91,6 +91,20 @@ def world(db: None) -> World:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's test database is a file (WAL, IMMEDIATE, busy timeout as in production), not
+    the in-memory default: tests with threads (parallel tracking numbers) and the browser's live
+    server need every connection to see the same database. Keeps pytest-django's per-xdist-worker
+    suffix for both databases."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and not db.get("TEST", {}).get("NAME"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Argon2 with tiny costs (tests/hashers.py): same hash format, milliseconds per user."""

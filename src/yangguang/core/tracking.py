@@ -1,15 +1,18 @@
 """Public tracking numbers (受理编号) and query codes (查询密码).
 
 Numbers are readable and unique per kind and year (YSQ-2026-000123). The sequence row is
-incremented inside the caller's transaction: PostgreSQL's row lock and SQLite's IMMEDIATE
-transactions serialise concurrent writers, so parallel creations get distinct numbers.
-The query code is shown to the citizen once and stored only as a hash; wrong codes are counted
-and the number is locked for a while after repeated failures.
+incremented in a short transaction: PostgreSQL's row lock and SQLite's IMMEDIATE transactions
+serialise concurrent writers, so parallel creations get distinct numbers (gaps are possible when
+a caller's transaction rolls back; duplicates are not).
+The query code is shown to the citizen once and stored only as a hash (the first entry of
+PASSWORD_HASHERS, argon2); wrong codes are counted and the number is locked for
+TRACKING_LOCK_MINUTES after TRACKING_MAX_FAILURES failures in a row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -24,20 +27,38 @@ from yangguang.core.models import TrackingSequence, TrackingTicket
 # Query codes avoid look-alike characters (0/O, 1/I/L) for people reading them off paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
+KIND_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+NUMBER_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}-\d{4}-\d{6,}$")
+
+
+def format_number(kind: str, year: int, serial: int) -> str:
+    return f"{kind}-{year}-{serial:06d}"
 
 
 def next_number(kind: str, year: int) -> str:
-    """The next number for `kind` in `year`, e.g. next_number("YSQ", 2026) → "YSQ-2026-000124"."""
+    """The next number for `kind` in `year`, e.g. next_number("YSQ", 2026) → "YSQ-2026-000124".
+
+    Safe under concurrency on both databases; when called inside the caller's transaction the
+    sequence row stays locked until that transaction ends (numbers are then gap-free too)."""
+    if not KIND_RE.match(kind):
+        raise ValueError(
+            f"invalid tracking kind {kind!r}: 2-8 capital letters or digits, starting with a letter"
+        )
+    if not 2000 <= year <= 9999:
+        raise ValueError(f"invalid tracking year {year!r}")
     with transaction.atomic():
+        # UPDATE first: it takes the row lock (PostgreSQL) before reading the new value, so two
+        # writers can never read the same `last`.
         updated = TrackingSequence.objects.filter(kind=kind, year=year).update(last=F("last") + 1)
         if not updated:
             try:
                 with transaction.atomic():
                     TrackingSequence.objects.create(kind=kind, year=year, last=1)
             except IntegrityError:
+                # Someone created the row meanwhile (PostgreSQL waited for their commit).
                 TrackingSequence.objects.filter(kind=kind, year=year).update(last=F("last") + 1)
         last = TrackingSequence.objects.values_list("last", flat=True).get(kind=kind, year=year)
-    return f"{kind}-{year}-{last:06d}"
+    return format_number(kind, year, last)
 
 
 @dataclass(frozen=True)
@@ -45,18 +66,39 @@ class IssuedTicket:
     ticket: TrackingTicket
     code: str  # plain query code: show once, never stored
 
+    @property
+    def number(self) -> str:
+        return self.ticket.number
 
-def issue_ticket(kind: str, year: int) -> IssuedTicket:
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    number = next_number(kind, year)
-    ticket = TrackingTicket.objects.create(number=number, kind=kind, code_hash=make_password(code))
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def issue_ticket(kind: str, year: int | None = None) -> IssuedTicket:
+    """A new tracking number for `kind` (year defaults to today's, Asia/Shanghai) and its query
+    code. Call it inside the service's transaction so number and case are saved together."""
+    if year is None:
+        year = timezone.localdate().year
+    code = new_code()
+    # Hash before taking the sequence lock: argon2 is deliberately slow.
+    code_hash = make_password(code)
+    with transaction.atomic():
+        number = next_number(kind, year)
+        ticket = TrackingTicket.objects.create(number=number, kind=kind, code_hash=code_hash)
     return IssuedTicket(ticket, code)
 
 
 class TicketLocked(Exception):
+    """Too many wrong query codes: the number is locked until `until`."""
+
     def __init__(self, until: dt.datetime) -> None:
         super().__init__(until)
         self.until = until
+
+
+def normalise_number(number: str) -> str:
+    return number.strip().upper().replace(" ", "")
 
 
 def normalise_code(code: str) -> str:
@@ -65,21 +107,36 @@ def normalise_code(code: str) -> str:
 
 def verify_ticket(number: str, code: str) -> TrackingTicket | None:
     """The ticket when `code` matches; None for an unknown number or a wrong code (the caller
-    shows the same message for both). Raises TicketLocked while the number is locked."""
+    shows the same message for both, and both cost one hash check). Raises TicketLocked while
+    the number is locked, and on the failure that locks it."""
     now = timezone.now()
-    ticket = TrackingTicket.objects.filter(number=number.strip().upper()).first()
+    number = normalise_number(number)
+    code = normalise_code(code)
+    ticket = (
+        TrackingTicket.objects.filter(number=number).first() if NUMBER_RE.match(number) else None
+    )
     if ticket is None:
+        # Same work as a wrong code, so timing does not tell unknown numbers apart.
+        make_password(code)
         return None
     if ticket.locked_until and ticket.locked_until > now:
         raise TicketLocked(ticket.locked_until)
-    if check_password(normalise_code(code), ticket.code_hash):
-        if ticket.failed_attempts:
+    if code and check_password(code, ticket.code_hash):
+        if ticket.failed_attempts or ticket.locked_until:
             TrackingTicket.objects.filter(pk=ticket.pk).update(failed_attempts=0, locked_until=None)
         return ticket
-    failures = ticket.failed_attempts + 1
-    if failures >= settings.TRACKING_MAX_FAILURES:
-        until = now + dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
-        TrackingTicket.objects.filter(pk=ticket.pk).update(failed_attempts=0, locked_until=until)
-        raise TicketLocked(until)
-    TrackingTicket.objects.filter(pk=ticket.pk).update(failed_attempts=F("failed_attempts") + 1)
+    locked_until = None
+    with transaction.atomic():
+        # Count atomically: concurrent wrong guesses cannot slip past the limit.
+        TrackingTicket.objects.filter(pk=ticket.pk).update(failed_attempts=F("failed_attempts") + 1)
+        failures = TrackingTicket.objects.values_list("failed_attempts", flat=True).get(
+            pk=ticket.pk
+        )
+        if failures >= settings.TRACKING_MAX_FAILURES:
+            locked_until = now + dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
+            TrackingTicket.objects.filter(pk=ticket.pk).update(
+                failed_attempts=0, locked_until=locked_until
+            )
+    if locked_until is not None:
+        raise TicketLocked(locked_until)
     return None
