@@ -9,6 +9,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from yangguang.core import nav
         from yangguang.reports import access  # noqa: F401  (registers actions)
+        from yangguang.reports.signals import connect
+
+        connect()
 
         nav.console("年度报告", "console:reports_list", "annual_report.view", order=60)
         nav.portal("年度报告", "portal:reports_public_list", order=60)

@@ -108,9 +108,13 @@ def report_json(report: AnnualReport, tables: ReportTables) -> dict[str, Any]:
 # docx
 
 
-def _set_cell(cell: Any, text: str, *, bold: bool = False, center: bool = True) -> None:
+def _set_cell(
+    cell: Any, text: str, *, bold: bool = False, center: bool = True, indent: int = 0
+) -> None:
     cell.text = ""
     para = cell.paragraphs[0]
+    if indent:
+        para.paragraph_format.left_indent = Pt(9 * indent)
     run = para.add_run(str(text))
     run.bold = bold
     run.font.size = Pt(9)
@@ -173,8 +177,7 @@ def build_docx(report: AnnualReport, tables: ReportTables) -> bytes:
     for j, c in enumerate(nat.TABLE3_COLUMNS[1:6], start=2):
         _set_cell(t.cell(2, j), c.label, bold=True)
     for i, row in enumerate(rows3, start=3):
-        indent = "　" * row["level"]
-        _set_cell(t.cell(i, 0), indent + row["label"], center=False)
+        _set_cell(t.cell(i, 0), row["label"], center=False, indent=row["level"])
         if row["has_values"]:
             for j, v in enumerate(row["values"], start=1):
                 _set_cell(t.cell(i, j), str(v))

@@ -43,7 +43,9 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The publication in the body's 年度报告 catalogue category (disclosure app), when created.
-    publication_id_ref = models.PositiveBigIntegerField("公开信息ID", null=True, blank=True)
+    publication_id_ref = models.PositiveBigIntegerField(
+        "公开信息ID", null=True, blank=True, db_index=True
+    )
     index_number = models.CharField("索引号", max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
