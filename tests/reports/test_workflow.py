@@ -142,7 +142,7 @@ def test_api_labels_exact_and_visibility(world: World, client: Client) -> None:
         outcome="other_2",
         replied_on=D(2025, 4, 1),
     )
-    report = report_create(actor=world.head_a, body=world.body_a, year=2025)
+    report_create(actor=world.head_a, body=world.body_a, year=2025)
     url = f"/api/v1/reports/annual?body={world.body_a.credit_code}&year=2025"
     assert client.get(url).status_code == 404  # draft: not public
     _login(client, world.handler_b)
