@@ -1,0 +1,173 @@
+"""The one search interface every engine implements (tantivy, PostgreSQL; OpenSearch on paper —
+docs/search.md). Engines receive pre-segmented text and a small query tree (`query.py`), so
+segmentation, synonyms, AND→OR fallback and visibility stay engine-independent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from yangguang.search.query import Node
+
+FACETS: tuple[str, ...] = ("body", "category", "theme", "year", "validity")
+Sort = Literal["relevance", "date"]
+
+
+@dataclass
+class SearchDocument:
+    """What a source hands to the index for one public object."""
+
+    source: str  # registry name: "publication", later "guide", "reply", "consultation"
+    id: int
+    title: str
+    body_id: int | None = None
+    doc_number: str = ""
+    index_number: str = ""
+    text: str = ""  # summary + body + keywords + attachment text, plain
+    category: str = ""
+    theme: str = ""
+    year: int | None = None
+    validity: str = ""  # "valid" / "amended" / "repealed" / "" …
+    published_on: dt.date | None = None
+    url: str = ""
+
+    @property
+    def key(self) -> str:
+        return make_key(self.source, self.id)
+
+
+def make_key(source: str, obj_id: int) -> str:
+    return f"{source}:{obj_id}"
+
+
+def split_key(key: str) -> tuple[str, int]:
+    source, _, raw = key.rpartition(":")
+    return source, int(raw)
+
+
+@dataclass
+class Filters:
+    body_ids: list[int] = field(default_factory=list)
+    category: str = ""
+    theme: str = ""
+    year: int | None = None
+    validity: str = ""
+    source: str = ""
+
+    def active(self) -> bool:
+        return bool(
+            self.body_ids
+            or self.category
+            or self.theme
+            or self.year
+            or self.validity
+            or self.source
+        )
+
+
+@dataclass
+class EngineQuery:
+    """What the service asks an engine: a query tree (None = every document, for browsing with
+    filters), an exact document/index number to put first, filters, facets, sort and window."""
+
+    node: Node | None
+    number: str = ""  # normalised document/index number to pin first
+    filters: Filters = field(default_factory=Filters)
+    facets: Sequence[str] = FACETS
+    sort: Sort = "relevance"
+    offset: int = 0
+    limit: int = 10
+
+
+@dataclass
+class EngineHit:
+    key: str
+    score: float
+    title: str = ""
+    doc_number: str = ""
+    text: str = ""  # stored excerpt used for snippets
+    url: str = ""
+    body_id: int | None = None
+    category: str = ""
+    theme: str = ""
+    year: int | None = None
+    validity: str = ""
+    published_on: dt.date | None = None
+    pinned: bool = False
+
+    @property
+    def source(self) -> str:
+        return split_key(self.key)[0]
+
+    @property
+    def obj_id(self) -> int:
+        return split_key(self.key)[1]
+
+
+@dataclass
+class EngineResult:
+    hits: list[EngineHit]
+    total: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    capped: bool = False  # total and facet counts are lower bounds (engine stopped counting)
+
+
+# Ranking knobs shared by the engines.
+TITLE_BOOST = 3.0
+NUMBER_BOOST = 1000.0
+REPEALED_FACTOR = 0.5
+RECENCY_MAX = 0.2  # at most +20 % for a document published today
+RECENCY_HALF_LIFE_YEARS = 3.0
+STORED_TEXT_CHARS = 3000  # enough of the text for snippets
+
+
+def rank_multiplier(published_on: dt.date | None, validity: str, today: dt.date) -> float:
+    """Mild recency boost (+20 % today, halving every 3 years) times 0.5 for repealed
+    (已废止/失效) documents. Computed at index time; a rebuild refreshes it."""
+    factor = 1.0
+    if published_on is not None:
+        years = max(0.0, (today - published_on).days / 365.25)
+        factor += RECENCY_MAX * 0.5 ** (years / RECENCY_HALF_LIFE_YEARS)
+    if validity in REPEALED_VALUES:
+        factor *= REPEALED_FACTOR
+    return factor
+
+
+REPEALED_VALUES = frozenset({"repealed", "expired", "invalid", "废止", "失效", "已废止", "已失效"})
+
+
+class SearchBackend(ABC):
+    name: str = ""
+
+    @abstractmethod
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents (by key); returns how many were written."""
+
+    @abstractmethod
+    def delete(self, keys: Iterable[str]) -> None:
+        """Remove documents by key; unknown keys are ignored."""
+
+    @abstractmethod
+    def search(self, query: EngineQuery) -> EngineResult: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document (start of a rebuild)."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    def replace_all(self, docs: Iterable[SearchDocument]) -> int:
+        """Replace the whole index with `docs` (a rebuild). Engines override this to swap
+        atomically; the default clears first."""
+        self.clear()
+        return self.index(docs)
+
+    def size_bytes(self) -> int:
+        return 0
+
+    def close(self) -> None:  # noqa: B027 — optional hook
+        pass

@@ -1,0 +1,329 @@
+"""Full-text search inside PostgreSQL for deployments with several app servers.
+
+Table `search_pg_entry` (created by migration 0002 on PostgreSQL only) holds one row per public
+object: pre-segmented tokens in a `tsvector` (`simple` configuration; title weight A, text
+weight B) under a RUM index (`rum_tsvector_ops`). RUM keeps positions in the index, so
+`ORDER BY tsv <=> query LIMIT n` walks the index in rank order instead of scoring every match
+— the thing that makes GIN + ts_rank slow on common words.
+
+The engine's top candidates (a window of a few hundred) are then re-ranked by the same
+multiplier as tantivy (recency, repealed ×0.5) and an exact document number is put first.
+Totals and facet counts are exact up to COUNT_CAP matches and reported as "more than" beyond it,
+so a one-word query matching half the corpus does not count every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from yangguang.search.backends.base import (
+    STORED_TEXT_CHARS,
+    EngineHit,
+    EngineQuery,
+    EngineResult,
+    Filters,
+    SearchBackend,
+    SearchDocument,
+    rank_multiplier,
+)
+from yangguang.search.query import And, Node, Or, Phrase, Term
+from yangguang.search.segment import Segmenter, get_segmenter, normalize_number
+
+TABLE = "search_pg_entry"
+COUNT_CAP = 10_000
+FACET_SAMPLE = 10_000
+RERANK_WINDOW = 200
+FACET_SIZE = 30
+
+CREATE_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS rum",
+    f"""
+    CREATE TABLE IF NOT EXISTS {TABLE} (
+        key varchar(80) PRIMARY KEY,
+        source varchar(30) NOT NULL,
+        obj_id bigint NOT NULL,
+        body_id bigint,
+        title text NOT NULL,
+        doc_number varchar(200) NOT NULL DEFAULT '',
+        index_number varchar(200) NOT NULL DEFAULT '',
+        docnums text[] NOT NULL DEFAULT '{{}}',
+        text text NOT NULL DEFAULT '',
+        url varchar(500) NOT NULL DEFAULT '',
+        category varchar(100) NOT NULL DEFAULT '',
+        theme varchar(100) NOT NULL DEFAULT '',
+        validity varchar(30) NOT NULL DEFAULT '',
+        year integer,
+        published_on date,
+        weight real NOT NULL DEFAULT 1,
+        tsv tsvector NOT NULL
+    )""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_rum ON {TABLE} USING rum (tsv rum_tsvector_ops)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_docnums ON {TABLE} USING gin (docnums)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_published ON {TABLE} (published_on DESC)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_body ON {TABLE} (body_id)",
+]
+DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}"]
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "").replace("'", "''") + "'"
+
+
+def to_tsquery_text(node: Node) -> str:
+    """The query tree as to_tsquery('simple', …) input (every token quoted)."""
+    if isinstance(node, Term):
+        return _lexeme(node.token)
+    if isinstance(node, Phrase):
+        # Sub-words sit between the words of a phrase in the token stream: require every token
+        # here and check adjacency on the text (see _phrase_checks).
+        return "(" + " & ".join(_lexeme(t) for t in node.tokens) + ")"
+    joiner = " & " if isinstance(node, And) else " | "
+    return "(" + joiner.join(to_tsquery_text(i) for i in node.items) + ")"
+
+
+def _phrases(node: Node | None, in_or: bool = False) -> list[str]:
+    """Phrases every match must contain (those not under an OR)."""
+    if node is None:
+        return []
+    if isinstance(node, Phrase):
+        return [] if in_or else [node.text]
+    if isinstance(node, Term):
+        return []
+    return [p for i in node.items for p in _phrases(i, in_or or isinstance(node, Or))]
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgres"
+
+    def __init__(self, segmenter: Segmenter | None = None) -> None:
+        self._segmenter = segmenter
+        self.today = dt.date.today
+
+    @property
+    def segmenter(self) -> Segmenter:
+        return self._segmenter or get_segmenter()
+
+    def ensure_schema(self) -> None:
+        with connection.cursor() as cur:
+            for sql in CREATE_SQL:
+                cur.execute(sql)
+
+    # -- writing ------------------------------------------------------------------------------
+    def _row(self, doc: SearchDocument) -> tuple[Any, ...]:
+        seg = self.segmenter
+        numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
+        return (
+            doc.key,
+            doc.source,
+            doc.id,
+            doc.body_id,
+            doc.title,
+            doc.doc_number,
+            doc.index_number,
+            numbers,
+            doc.text[:STORED_TEXT_CHARS],
+            doc.url,
+            doc.category,
+            doc.theme,
+            doc.validity,
+            doc.year,
+            doc.published_on,
+            rank_multiplier(doc.published_on, doc.validity, self.today()),
+            seg.index_tokens(doc.title + " " + doc.doc_number),
+            seg.index_tokens(doc.text),
+        )
+
+    INSERT = """
+        INSERT INTO search_pg_entry (key, source, obj_id, body_id, title, doc_number, index_number,
+            docnums, text, url, category, theme, validity, year, published_on, weight, tsv)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+            setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B'))
+        ON CONFLICT (key) DO UPDATE SET source = EXCLUDED.source, obj_id = EXCLUDED.obj_id,
+            body_id = EXCLUDED.body_id, title = EXCLUDED.title, doc_number = EXCLUDED.doc_number,
+            index_number = EXCLUDED.index_number, docnums = EXCLUDED.docnums, text = EXCLUDED.text,
+            url = EXCLUDED.url, category = EXCLUDED.category, theme = EXCLUDED.theme,
+            validity = EXCLUDED.validity, year = EXCLUDED.year,
+            published_on = EXCLUDED.published_on, weight = EXCLUDED.weight, tsv = EXCLUDED.tsv
+    """
+
+    def index(self, docs: Iterable[SearchDocument], *, batch: int = 500) -> int:
+        n = 0
+        rows: list[tuple[Any, ...]] = []
+        with transaction.atomic(), connection.cursor() as cur:
+            for doc in docs:
+                rows.append(self._row(doc))
+                if len(rows) >= batch:
+                    cur.executemany(self.INSERT, rows)
+                    n += len(rows)
+                    rows = []
+            if rows:
+                cur.executemany(self.INSERT, rows)
+                n += len(rows)
+        return n
+
+    def replace_all(self, docs: Iterable[SearchDocument]) -> int:
+        """Rebuild in one transaction: readers keep seeing the old rows until it commits
+        (DELETE, not TRUNCATE, which would block them)."""
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+            return self.index(docs)
+
+    def delete(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if keys:
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {TABLE} WHERE key = ANY(%s)", [keys])  # noqa: S608
+
+    def clear(self) -> None:
+        with connection.cursor() as cur:
+            cur.execute(f"TRUNCATE {TABLE}")
+
+    def count(self) -> int:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+            return int(cur.fetchone()[0])
+
+    def size_bytes(self) -> int:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_total_relation_size(%s)", [TABLE])
+            return int(cur.fetchone()[0] or 0)
+
+    # -- reading ------------------------------------------------------------------------------
+    def _where(self, q: EngineQuery, tsq: str | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if tsq is not None:
+            clauses.append("tsv @@ to_tsquery('simple', %s)")
+            params.append(tsq)
+            for phrase in _phrases(q.node):
+                clauses.append("strpos(lower(title || ' ' || text), %s) > 0")
+                params.append(phrase)
+        f: Filters = q.filters
+        if f.body_ids:
+            clauses.append("body_id = ANY(%s)")
+            params.append(list(f.body_ids))
+        for name in ("category", "theme", "validity", "source"):
+            value = getattr(f, name)
+            if value:
+                clauses.append(f"{name} = %s")
+                params.append(value)
+        if f.year:
+            clauses.append("year = %s")
+            params.append(int(f.year))
+        return (" AND ".join(clauses) or "TRUE"), params
+
+    COLUMNS = (
+        "key, title, doc_number, text, url, body_id, category, theme, year, validity, "
+        "published_on, docnums"
+    )
+
+    def search(self, query: EngineQuery) -> EngineResult:
+        tsq = to_tsquery_text(query.node) if query.node is not None else None
+        where, params = self._where(query, tsq)
+        limit = max(1, query.limit)
+        rows: list[tuple[Any, ...]]
+        pinned: list[tuple[Any, ...]] = []
+        with connection.cursor() as cur:
+            if query.number and tsq is not None and query.sort == "relevance":
+                fwhere, fparams = self._where(EngineQuery(node=None, filters=query.filters), None)
+                cur.execute(
+                    f"SELECT {self.COLUMNS}, 1e9::float8 FROM {TABLE} "  # noqa: S608
+                    f"WHERE docnums @> ARRAY[%s]::text[] AND {fwhere} LIMIT 5",
+                    [query.number, *fparams],
+                )
+                pinned = list(cur.fetchall())
+            pinned_keys = {r[0] for r in pinned}
+            if tsq is None or query.sort == "date":
+                cur.execute(
+                    f"SELECT {self.COLUMNS}, 0::float8 FROM {TABLE} WHERE {where} "  # noqa: S608
+                    "ORDER BY published_on DESC NULLS LAST, key LIMIT %s OFFSET %s",
+                    [*params, limit, query.offset],
+                )
+                rows = list(cur.fetchall())
+            else:
+                window = max(RERANK_WINDOW, query.offset + limit + 50)
+                cur.execute(
+                    f"SELECT {self.COLUMNS}, weight / GREATEST(dist, 1e-6) AS score FROM ("  # noqa: S608
+                    f" SELECT {self.COLUMNS}, weight, tsv <=> to_tsquery('simple', %s) AS dist"
+                    f" FROM {TABLE} WHERE {where}"
+                    " ORDER BY tsv <=> to_tsquery('simple', %s) LIMIT %s) c "
+                    "ORDER BY score DESC, key LIMIT %s OFFSET %s",
+                    [
+                        tsq,
+                        *params,
+                        tsq,
+                        window,
+                        limit + len(pinned),
+                        max(0, query.offset - len(pinned)),
+                    ],
+                )
+                rows = [r for r in cur.fetchall() if r[0] not in pinned_keys]
+                if query.offset == 0:
+                    rows = pinned + rows
+                rows = rows[:limit]
+            total, capped = self._count(cur, where, params)
+            if pinned and tsq is not None:
+                total += len([k for k in pinned_keys if not self._matches(cur, k, where, params)])
+            facets = self._facets(cur, where, params, query.facets) if query.facets else {}
+        hits = [self._hit(r, query.number) for r in rows]
+        return EngineResult(hits=hits, total=total, facets=facets, capped=capped)
+
+    def _matches(self, cur: Any, key: str, where: str, params: Sequence[Any]) -> bool:
+        cur.execute(f"SELECT 1 FROM {TABLE} WHERE key = %s AND {where}", [key, *params])  # noqa: S608
+        return cur.fetchone() is not None
+
+    def _count(self, cur: Any, where: str, params: Sequence[Any]) -> tuple[int, bool]:
+        cur.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) s",  # noqa: S608
+            [*params, COUNT_CAP + 1],
+        )
+        n = int(cur.fetchone()[0])
+        return min(n, COUNT_CAP), n > COUNT_CAP
+
+    def _facets(
+        self, cur: Any, where: str, params: Sequence[Any], names: Iterable[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        names = [n for n in names if n in ("body", "category", "theme", "year", "validity")]
+        if not names:
+            return {}
+        cols = {"body": "body_id"}
+        select = ", ".join(cols.get(n, n) for n in names)
+        out: dict[str, list[tuple[str, int]]] = {}
+        cur.execute(
+            f"SELECT {select} FROM {TABLE} WHERE {where} LIMIT %s",  # noqa: S608
+            [*params, FACET_SAMPLE],
+        )
+        counters: dict[str, dict[str, int]] = {n: {} for n in names}
+        for row in cur.fetchall():
+            for n, value in zip(names, row, strict=True):
+                if value in (None, "", 0):
+                    continue
+                c = counters[n]
+                c[str(value)] = c.get(str(value), 0) + 1
+        for n in names:
+            out[n] = sorted(counters[n].items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+        return out
+
+    def _hit(self, r: Sequence[Any], number: str) -> EngineHit:
+        (key, title, doc_number, text, url, body_id, category, theme, year, validity) = r[:10]
+        published_on, docnums, score = r[10], r[11], r[12]
+        return EngineHit(
+            key=key,
+            score=float(score or 0),
+            title=title,
+            doc_number=doc_number,
+            text=text,
+            url=url,
+            body_id=body_id,
+            category=category,
+            theme=theme,
+            year=year,
+            validity=validity,
+            published_on=published_on,
+            pinned=bool(number) and number in (docnums or []),
+        )

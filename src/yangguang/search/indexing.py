@@ -1,0 +1,150 @@
+"""Feeding the index: the outbox consumer and the full rebuild.
+
+Services write OutboxMessage(topic="search.reindex", payload={"source": …, "id": …}) in the same
+transaction as the change. After that transaction commits, `on_outbox_saved` processes the new
+message in the same process (best effort: if the writer is busy or anything fails, the message
+simply stays pending) and `manage.py process_search_outbox` (cron/systemd timer, or `--loop`)
+delivers whatever is left, so nothing is lost when a process dies.
+
+Processing one message re-reads the object through its source: publicly visible → (re)index,
+otherwise (withdrawn, unpublished, deleted) → delete from the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from yangguang.core.models import OutboxMessage
+from yangguang.search import registry
+from yangguang.search.backends import get_backend
+from yangguang.search.backends.base import SearchBackend, SearchDocument, make_key
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def apply(
+    items: Iterable[tuple[str, int]], backend: SearchBackend | None = None
+) -> tuple[int, int]:
+    """Bring the index in line with the database for (source, id) pairs.
+    Returns (indexed, deleted)."""
+    backend = backend or get_backend()
+    by_source: dict[str, set[int]] = {}
+    for source, obj_id in items:
+        by_source.setdefault(source, set()).add(int(obj_id))
+    indexed = deleted = 0
+    for name, ids in by_source.items():
+        src = registry.get(name)
+        if src is None:
+            raise LookupError(f"unknown search source {name!r}")
+        docs = list(src.documents(ids))
+        present = {d.id for d in docs}
+        if docs:
+            indexed += backend.index(docs)
+        gone = [make_key(name, i) for i in sorted(ids - present)]
+        if gone:
+            backend.delete(gone)
+            deleted += len(gone)
+    return indexed, deleted
+
+
+def process_outbox(
+    *, limit: int = 500, ids: Iterable[int] | None = None, backend: SearchBackend | None = None
+) -> int:
+    """Deliver pending search.reindex messages (oldest first). Returns how many were done."""
+    qs = OutboxMessage.objects.filter(
+        topic=registry.TOPIC, processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS
+    ).order_by("id")
+    if ids is not None:
+        qs = qs.filter(id__in=list(ids))
+    messages = list(qs[:limit])
+    if not messages:
+        return 0
+    items: list[tuple[str, int]] = []
+    bad: list[tuple[OutboxMessage, str]] = []
+    good: list[OutboxMessage] = []
+    for m in messages:
+        payload: Any = m.payload or {}
+        try:
+            source, obj_id = str(payload["source"]), int(payload["id"])
+            if registry.get(source) is None:
+                raise LookupError(f"未知的检索来源：{source}")
+        except (KeyError, TypeError, ValueError, LookupError) as exc:
+            bad.append((m, f"无效的消息内容：{exc}"))
+            continue
+        items.append((source, obj_id))
+        good.append(m)
+    now = timezone.now()
+    try:
+        if items:
+            apply(items, backend)
+    except Exception as exc:  # the message stays pending and is retried
+        log.exception("search outbox processing failed")
+        for m in good:
+            m.attempts += 1
+            m.error = str(exc)[:2000]
+        OutboxMessage.objects.bulk_update(good, ["attempts", "error"])
+        good = []
+    for m in good:
+        m.processed_at = now
+        m.attempts += 1
+        m.error = ""
+    for m, err in bad:
+        m.attempts = MAX_ATTEMPTS
+        m.error = err
+    OutboxMessage.objects.bulk_update(
+        good + [m for m, _ in bad], ["processed_at", "attempts", "error"]
+    )
+    return len(good)
+
+
+def on_outbox_saved(sender: Any, instance: OutboxMessage, created: bool, **kwargs: Any) -> None:
+    """post_save hook: deliver a new search message right after its transaction commits."""
+    if not created or instance.topic != registry.TOPIC:
+        return
+    pk = instance.pk
+
+    def deliver() -> None:
+        try:
+            process_outbox(ids=[pk])
+        except Exception:  # the command retries later
+            log.warning("immediate search indexing failed; left in the outbox", exc_info=True)
+
+    transaction.on_commit(deliver)
+
+
+def rebuild(
+    *,
+    backend: SearchBackend | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Re-index every public object of every source from the database, replacing the whole
+    index in one commit (readers keep the old index until then). Pending outbox messages older
+    than the start are marked done: the rebuild read the current state."""
+    backend = backend or get_backend()
+    sources = registry.all_sources()
+    started = timezone.now()
+    total = sum(s.count() for s in sources)
+    done = 0
+
+    def docs() -> Iterator[SearchDocument]:
+        nonlocal done
+        for source in sources:
+            for doc in source.documents():
+                yield doc
+                done += 1
+                if progress and done % 500 == 0:
+                    progress(done, total)
+
+    n = backend.replace_all(docs())
+    if progress:
+        progress(n, total)
+    OutboxMessage.objects.filter(
+        topic=registry.TOPIC, processed_at__isnull=True, created_at__lte=started
+    ).update(processed_at=timezone.now())
+    return n

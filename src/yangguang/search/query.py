@@ -1,0 +1,171 @@
+"""From what a citizen typed to a small query tree every engine can run.
+
+- quoted text ("…", “…”, 「…」, 『…』) is a phrase;
+- everything else is cut into precise-mode words; each word matches its own token or all of its
+  search-mode sub-words (so dictionary terms added after indexing still match), or any of its
+  synonyms;
+- the words are combined with AND; the service retries with OR when AND finds nothing;
+- the whole input, normalised as a document number, is also looked up as an exact document or
+  index number so 泰政办发[2014]36号 puts 泰政办发〔2014〕36号 first.
+
+Bad input never raises: overlong input is cut, punctuation and engine syntax (`* : ( ) AND
+NEAR`) is dropped, and an empty result tree is reported to the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from yangguang.search.segment import (
+    OPERATOR_WORDS,
+    STOPWORDS,
+    Segmenter,
+    get_segmenter,
+    normalize,
+    normalize_number,
+    strip_control,
+)
+
+MAX_QUERY_CHARS = 100
+MAX_WORDS = 12
+MAX_PHRASES = 4
+
+
+@dataclass(frozen=True)
+class Term:
+    token: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    tokens: tuple[str, ...]
+    text: str  # normalised phrase text, for engines that check substrings
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+Node = Term | Phrase | And | Or
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    clauses: list[Node] = field(default_factory=list)  # one per word / phrase
+    number: str = ""
+    highlight: list[str] = field(default_factory=list)  # strings to mark in snippets
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # word → synonyms used
+    truncated: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.clauses
+
+    def and_node(self) -> Node | None:
+        if not self.clauses:
+            return None
+        return self.clauses[0] if len(self.clauses) == 1 else And(tuple(self.clauses))
+
+    def or_node(self) -> Node | None:
+        if not self.clauses:
+            return None
+        return self.clauses[0] if len(self.clauses) == 1 else Or(tuple(self.clauses))
+
+
+_QUOTES = re.compile(r"[\"“”„「」『』＂]([^\"“”„「」『』＂]*)[\"“”„「」『』＂]")
+_NUMBERISH = re.compile(r"\d")
+
+
+def _word_node(seg: Segmenter, word: str) -> Node:
+    subs = seg.subwords(word)
+    if not subs:
+        return Term(word)
+    return Or((Term(word), And(tuple(Term(s) for s in dict.fromkeys(subs)))))
+
+
+def _text_node(seg: Segmenter, text: str) -> Node | None:
+    """A (possibly multi-word) synonym or phrase part as an AND of its words."""
+    words = [w for w in seg.query_words(text) if w not in STOPWORDS] or seg.query_words(text)
+    nodes = [_word_node(seg, w) for w in words]
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+
+def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
+    seg = segmenter or get_segmenter()
+    raw = strip_control(raw or "")
+    truncated = len(raw) > MAX_QUERY_CHARS
+    raw = raw[:MAX_QUERY_CHARS]
+    pq = ParsedQuery(raw=raw, truncated=truncated)
+
+    number = normalize_number(raw)
+    if number and _NUMBERISH.search(number) and len(number) <= 60:
+        pq.number = number
+
+    phrases: list[str] = []
+    for match in _QUOTES.finditer(raw):
+        text = normalize(match.group(1))
+        if text and len(phrases) < MAX_PHRASES:
+            phrases.append(text)
+    rest = _QUOTES.sub(" ", raw)
+
+    words: list[str] = []
+    for w in seg.query_words(rest):
+        if w in OPERATOR_WORDS or w in words:
+            continue
+        words.append(w)
+    content = [w for w in words if w not in STOPWORDS]
+    words = (content or words)[:MAX_WORDS]
+
+    for w in words:
+        node = _word_node(seg, w)
+        synonyms = [s for s in seg.dictionary.synonyms_of(w)]
+        alternatives: list[Node] = [node]
+        for s in synonyms:
+            alt = _text_node(seg, s)
+            if alt is not None:
+                alternatives.append(alt)
+        if len(alternatives) > 1:
+            pq.expansions[w] = synonyms
+            node = Or(tuple(alternatives))
+        pq.clauses.append(node)
+        pq.highlight.append(w)
+        pq.highlight.extend(synonyms)
+
+    for p in phrases:
+        tokens = tuple(seg.search_tokens(p))
+        if not tokens:
+            continue
+        pq.clauses.append(
+            Term(tokens[0]) if len(tokens) == 1 else Phrase(tokens, p.replace(" ", ""))
+        )
+        pq.phrases.append(p)
+        pq.highlight.append(p.replace(" ", ""))
+
+    pq.words = words
+    # Longest first so the highlighter prefers 最低生活保障 over 生活.
+    pq.highlight = sorted(dict.fromkeys(h for h in pq.highlight if h), key=len, reverse=True)
+    return pq
+
+
+def terms_of(node: Node) -> set[str]:
+    """Every token a tree mentions (for engines that need the vocabulary)."""
+    if isinstance(node, Term):
+        return {node.token}
+    if isinstance(node, Phrase):
+        return set(node.tokens)
+    out: set[str] = set()
+    for item in node.items:
+        out |= terms_of(item)
+    return out

@@ -1,0 +1,310 @@
+"""Running a search for a page or the API: parse, ask the engine (AND, then OR with a notice),
+re-check every hit against the database's visibility, label facets, build snippets and the
+zero-result help. Never raises on user input: problems become Chinese notices."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from yangguang.search import registry
+from yangguang.search.backends import get_backend
+from yangguang.search.backends.base import (
+    FACETS,
+    REPEALED_VALUES,
+    EngineHit,
+    EngineQuery,
+    EngineResult,
+    Filters,
+    SearchBackend,
+    Sort,
+)
+from yangguang.search.highlight import mark, snippet
+from yangguang.search.query import ParsedQuery, parse
+from yangguang.search.segment import SPELLING_VARIANTS, get_segmenter
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 10
+MAX_PER_PAGE = 50
+MAX_RESULTS = 1000  # deepest result reachable by paging
+OVERFETCH = 5
+FACET_NAMES = {
+    "body": "发布机构",
+    "category": "信息类别",
+    "theme": "主题分类",
+    "year": "年份",
+    "validity": "有效性",
+}
+VALIDITY_LABELS = {
+    "valid": "有效",
+    "amended": "已修改",
+    "repealed": "已废止",
+    "expired": "已失效",
+    "invalid": "失效",
+    "na": "不适用",
+}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class ResultHit:
+    source: str
+    id: int
+    title: str
+    title_html: SafeString
+    snippet_html: SafeString
+    url: str
+    doc_number: str
+    body_id: int | None
+    body_name: str
+    published_on: Any
+    validity: str
+    validity_label: str
+    repealed: bool
+    category: str
+    theme: str
+    score: float
+    pinned: bool
+    source_label: str
+
+
+@dataclass
+class SearchOutcome:
+    q: str
+    filters: Filters
+    sort: Sort
+    page: int = 1
+    per_page: int = PER_PAGE
+    hits: list[ResultHit] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    num_pages: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    mode: str = "and"  # "and", "or" (fallback), "browse", "none"
+    notices: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+    parsed: ParsedQuery | None = None
+    hidden: int = 0  # hits dropped by the visibility re-check
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+
+def _engine(backend: SearchBackend, eq: EngineQuery) -> EngineResult:
+    return backend.search(eq)
+
+
+def run_search(
+    q: str,
+    *,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    backend: SearchBackend | None = None,
+    facets: bool = True,
+) -> SearchOutcome:
+    started = time.perf_counter()
+    backend = backend or get_backend()
+    filters = filters or Filters()
+    sort_value: Sort = "date" if sort == "date" else "relevance"
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    out = SearchOutcome(q=q or "", filters=filters, sort=sort_value, per_page=per_page)
+    max_page = MAX_RESULTS // per_page
+    if page < 1:
+        out.notices.append("页码无效，已显示第 1 页。")
+        page = 1
+    elif page > max_page:
+        out.notices.append(f"最多可翻到第 {max_page} 页，请增加检索词或筛选条件缩小范围。")
+        page = max_page
+    out.page = page
+
+    pq = parse(q or "")
+    out.parsed = pq
+    if pq.truncated:
+        out.notices.append("检索词过长，已只使用前 100 个字。")
+    if pq.empty and not filters.active():
+        if (q or "").strip():
+            out.notices.append("检索词中没有可检索的文字（标点和符号会被忽略），请输入关键词。")
+        out.mode = "none"
+        out.took_ms = (time.perf_counter() - started) * 1000
+        return out
+
+    facet_names = FACETS if facets else ()
+    eq = EngineQuery(
+        node=pq.and_node(),
+        number=pq.number,
+        filters=filters,
+        facets=facet_names,
+        sort=sort_value,
+        offset=(page - 1) * per_page,
+        limit=per_page + OVERFETCH,
+    )
+    result = _engine(backend, eq)
+    out.mode = "and" if not pq.empty else "browse"
+    if result.total == 0 and len(pq.clauses) > 1:
+        eq.node = pq.or_node()
+        result = _engine(backend, eq)
+        if result.total:
+            out.mode = "or"
+            out.notices.append("没有同时包含全部检索词的结果，以下是包含任一检索词的结果。")
+    if result.total and not result.hits and page > 1:
+        # Past the last page: show the last one.
+        last = max(1, -(-min(result.total, MAX_RESULTS) // per_page))
+        out.notices.append(f"共 {last} 页，已显示最后一页。")
+        out.page = page = last
+        eq.offset = (page - 1) * per_page
+        result = _engine(backend, eq)
+
+    hits, hidden = _visible(result.hits)
+    out.hidden = hidden
+    out.total = max(0, result.total - hidden)
+    out.capped = result.capped
+    out.num_pages = max(1, -(-min(out.total, MAX_RESULTS) // per_page)) if out.total else 0
+    bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))
+    out.hits = [_result_hit(h, pq.highlight, bodies) for h in hits[:per_page]]
+    out.facets = _label_facets(result.facets, filters, bodies)
+    if not out.total:
+        out.suggestions = _suggestions(pq)
+    out.took_ms = (time.perf_counter() - started) * 1000
+    return out
+
+
+def _visible(hits: list[EngineHit]) -> tuple[list[EngineHit], int]:
+    """Keep only hits the database says are public now; ask to re-index the others."""
+    by_source: dict[str, list[int]] = {}
+    for h in hits:
+        by_source.setdefault(h.source, []).append(h.obj_id)
+    allowed: set[tuple[str, int]] = set()
+    for name, ids in by_source.items():
+        source = registry.get(name)
+        if source is None:
+            continue
+        allowed |= {(name, i) for i in source.public_ids(ids)}
+    kept = [h for h in hits if (h.source, h.obj_id) in allowed]
+    stale = [h for h in hits if (h.source, h.obj_id) not in allowed]
+    for h in stale:
+        log.info("search hit %s is no longer public; re-indexing", h.key)
+        try:
+            from yangguang.core.models import OutboxMessage
+
+            if not OutboxMessage.objects.filter(
+                topic=registry.TOPIC,
+                processed_at__isnull=True,
+                payload__source=h.source,
+                payload__id=h.obj_id,
+            ).exists():
+                registry.enqueue(h.source, h.obj_id)
+        except Exception:  # noqa: BLE001 — a read-only replica must still serve the page
+            log.warning("could not enqueue re-index of %s", h.key, exc_info=True)
+    return kept, len(stale)
+
+
+def _facet_body_ids(result: EngineResult) -> set[int]:
+    out: set[int] = set()
+    for value, _ in result.facets.get("body", []):
+        if value.isdigit():
+            out.add(int(value))
+    return out
+
+
+def _body_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    from yangguang.orgs.models import Body
+
+    return dict(Body.objects.filter(id__in=ids).values_list("id", "name"))
+
+
+def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, str]) -> ResultHit:
+    source = registry.get(h.source)
+    return ResultHit(
+        source=h.source,
+        id=h.obj_id,
+        title=h.title,
+        title_html=mark(h.title, terms),
+        snippet_html=snippet(h.text, terms),
+        url=h.url,
+        doc_number=h.doc_number,
+        body_id=h.body_id,
+        body_name=bodies.get(h.body_id or 0, ""),
+        published_on=h.published_on,
+        validity=h.validity,
+        validity_label=VALIDITY_LABELS.get(h.validity, h.validity),
+        repealed=h.validity in REPEALED_VALUES,
+        category=h.category,
+        theme=h.theme,
+        score=h.score,
+        pinned=h.pinned,
+        source_label=source.label if source else h.source,
+    )
+
+
+def _label_facets(
+    raw: dict[str, list[tuple[str, int]]], f: Filters, bodies: dict[int, str]
+) -> dict[str, list[FacetValue]]:
+    out: dict[str, list[FacetValue]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for name in ("category", "theme"):
+        values = [v for v, _ in raw.get(name, [])]
+        merged: dict[str, str] = {}
+        for source in registry.all_sources():
+            merged.update(source.facet_labels(name, values))
+        labels[name] = merged
+    for name, buckets in raw.items():
+        items: list[FacetValue] = []
+        for value, count in buckets:
+            if name == "body":
+                label = bodies.get(int(value), value) if value.isdigit() else value
+                selected = value.isdigit() and int(value) in f.body_ids
+            elif name == "year":
+                value = str(int(float(value)))
+                label, selected = f"{value}年", str(f.year or "") == value
+            elif name == "validity":
+                label, selected = VALIDITY_LABELS.get(value, value), f.validity == value
+            else:
+                label = labels.get(name, {}).get(value, value)
+                selected = getattr(f, name) == value
+            items.append(FacetValue(value=value, label=label, count=count, selected=selected))
+        if name == "year":
+            items.sort(key=lambda i: i.value, reverse=True)
+        out[name] = items
+    return out
+
+
+def _suggestions(pq: ParsedQuery) -> list[str]:
+    """Alternative queries for the zero-result help: synonyms and spelling variants."""
+    seg = get_segmenter()
+    out: list[str] = []
+    raw = pq.raw.strip()
+    for wrong, right in SPELLING_VARIANTS.items():
+        if wrong in raw:
+            out.append(raw.replace(wrong, right))
+    for w in pq.words:
+        for s in seg.dictionary.synonyms_of(w):
+            out.append(raw.replace(w, s) if w in raw else s)
+    if len(pq.words) > 1:
+        out.extend(pq.words)
+    seen: list[str] = []
+    for s in out:
+        if s and s != raw and s not in seen:
+            seen.append(s)
+    return seen[:8]

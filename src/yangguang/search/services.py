@@ -1,0 +1,100 @@
+"""Writes of the search app: administrators edit the user dictionary and synonym groups.
+Each edit is audited; every process reloads the dictionary within seconds (segment.py). Documents
+indexed before a new term keep matching through the term's sub-words; a rebuild
+(`manage.py rebuild_search_index`) makes the new term a token of its own everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from yangguang.core import audit
+from yangguang.orgs.access import can
+from yangguang.search import segment
+from yangguang.search.models import SearchTerm, SynonymGroup, split_terms
+from yangguang.search.segment import normalize
+
+
+class DictionaryError(ValueError):
+    pass
+
+
+def _check(actor: Any) -> None:
+    if not can(actor, "search.dictionary"):
+        raise DictionaryError("没有修改检索词典的权限。")
+
+
+def _clean_word(raw: str) -> str:
+    word = normalize(raw or "").replace(" ", "")
+    if not word:
+        raise DictionaryError("请输入词语（标点和空格会被忽略）。")
+    if len(word) > 40:
+        raise DictionaryError("词语不能超过 40 个字。")
+    if len(word) < 2:
+        raise DictionaryError("词语至少 2 个字。")
+    return word
+
+
+def term_add(*, actor: Any, word: str, note: str = "") -> SearchTerm:
+    _check(actor)
+    clean = _clean_word(word)
+    with transaction.atomic():
+        if SearchTerm.objects.filter(word=clean).exists():
+            raise DictionaryError(f"“{clean}”已在词典中。")
+        term = SearchTerm.objects.create(word=clean, note=(note or "")[:200], created_by=actor)
+        audit.record(actor=actor, action="search.term_add", obj=term, changes={"word": clean})
+    segment.bump_version()
+    return term
+
+
+def term_delete(*, actor: Any, term_id: int) -> None:
+    _check(actor)
+    with transaction.atomic():
+        term = SearchTerm.objects.filter(pk=term_id).first()
+        if term is None:
+            raise DictionaryError("该词语不存在或已删除。")
+        audit.record(
+            actor=actor, action="search.term_delete", obj=term, changes={"word": term.word}
+        )
+        term.delete()
+    segment.bump_version()
+
+
+def synonym_add(*, actor: Any, terms: str, note: str = "") -> SynonymGroup:
+    _check(actor)
+    words = [_clean_word(w) for w in split_terms(terms or "")]
+    words = list(dict.fromkeys(words))
+    if len(words) < 2:
+        raise DictionaryError("同义词组至少包含两个不同的词语，以逗号分隔。")
+    joined = ",".join(words)
+    if len(joined) > 300:
+        raise DictionaryError("同义词组过长（最多 300 个字）。")
+    with transaction.atomic():
+        if SynonymGroup.objects.filter(terms=joined).exists():
+            raise DictionaryError("该同义词组已存在。")
+        group = SynonymGroup.objects.create(terms=joined, note=(note or "")[:200], created_by=actor)
+        audit.record(actor=actor, action="search.synonym_add", obj=group, changes={"terms": joined})
+    segment.bump_version()
+    return group
+
+
+def synonym_delete(*, actor: Any, group_id: int) -> None:
+    _check(actor)
+    with transaction.atomic():
+        group = SynonymGroup.objects.filter(pk=group_id).first()
+        if group is None:
+            raise DictionaryError("该同义词组不存在或已删除。")
+        audit.record(
+            actor=actor, action="search.synonym_delete", obj=group, changes={"terms": group.terms}
+        )
+        group.delete()
+    segment.bump_version()
+
+
+def builtin_terms() -> tuple[str, ...]:
+    return segment.BUILTIN_TERMS
+
+
+def builtin_synonyms() -> list[str]:
+    return [" ↔ ".join(g) for g in segment.BUILTIN_SYNONYMS]

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from yangguang.orgs.access import can
+from yangguang.search import services
+from yangguang.search.models import SearchTerm, SynonymGroup
+from yangguang.search.params import parse_params
+from yangguang.search.service import FACET_NAMES, run_search
+
+FILTER_KEYS = ("q", "body", "region", "category", "theme", "year", "validity", "source", "sort")
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """全文检索 (public): region-wide, or within one body with ?body=<统一社会信用代码>."""
+    sp = parse_params(request.GET)
+    outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)
+    base = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k)}
+    if sp.unknown_body:
+        base.pop("body", None)
+
+    def url_with(**changes: str) -> str:
+        params = {**base, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    facet_groups = []
+    for name, label in FACET_NAMES.items():
+        if name == "body" and sp.body_code:
+            continue
+        values = []
+        for v in outcome.facets.get(name, []):
+            key = "body" if name == "body" else name
+            value = v.value
+            if name == "body":
+                value = _credit_code(v.value)
+            values.append(
+                {
+                    "label": v.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "url": url_with(**{key: "" if v.selected else value, "page": ""}),
+                }
+            )
+        if values:
+            facet_groups.append({"name": name, "label": label, "values": values})
+    active_filters = []
+    for key, label in (
+        ("category", "信息类别"),
+        ("theme", "主题分类"),
+        ("year", "年份"),
+        ("validity", "有效性"),
+        ("region", "区域"),
+    ):
+        if base.get(key):
+            active_filters.append(
+                {"label": label, "value": base[key], "url": url_with(**{key: "", "page": ""})}
+            )
+    context = {
+        "sp": sp,
+        "outcome": outcome,
+        "notices": sp.notices + outcome.notices,
+        "facet_groups": facet_groups,
+        "active_filters": active_filters,
+        "querystring_base": urlencode({k: v for k, v in base.items()}) + ("&" if base else ""),
+        "sort_relevance_url": url_with(sort="", page=""),
+        "sort_date_url": url_with(sort="date", page=""),
+        "whole_region_url": url_with(body="", page=""),
+        "suggestion_links": [{"q": s, "url": url_with(q=s, page="")} for s in outcome.suggestions],
+    }
+    return render(request, "search/results.html", context)
+
+
+_CODES: dict[str, str] = {}
+
+
+def _credit_code(body_id: str) -> str:
+    from yangguang.orgs.models import Body
+
+    if body_id not in _CODES:
+        code = (
+            Body.objects.filter(pk=int(body_id)).values_list("credit_code", flat=True).first()
+            if body_id.isdigit()
+            else None
+        )
+        if code is None:
+            return body_id
+        _CODES[body_id] = code
+    return _CODES[body_id]
+
+
+def _require_dictionary(request: HttpRequest) -> None:
+    if not can(request.user, "search.dictionary"):
+        raise Http404("未找到")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dictionary(request: HttpRequest) -> HttpResponse:
+    """检索词典: user dictionary terms and synonym groups (administrators)."""
+    _require_dictionary(request)
+    term_error = synonym_error = ""
+    term_value = synonym_value = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "add_term":
+                term_value = request.POST.get("word", "")
+                services.term_add(
+                    actor=request.user, word=term_value, note=request.POST.get("note", "")
+                )
+                messages.success(request, "已添加词语。")
+                return redirect("console:search_dictionary")
+            if action == "add_synonym":
+                synonym_value = request.POST.get("terms", "")
+                services.synonym_add(
+                    actor=request.user, terms=synonym_value, note=request.POST.get("note", "")
+                )
+                messages.success(request, "已添加同义词组。")
+                return redirect("console:search_dictionary")
+            if action in ("delete_term", "delete_synonym"):
+                raw = request.POST.get("id", "")
+                if not raw.isdigit():
+                    raise services.DictionaryError("参数无效。")
+                if action == "delete_term":
+                    services.term_delete(actor=request.user, term_id=int(raw))
+                else:
+                    services.synonym_delete(actor=request.user, group_id=int(raw))
+                messages.success(request, "已删除。")
+                return redirect("console:search_dictionary")
+            raise services.DictionaryError("未知操作。")
+        except services.DictionaryError as exc:
+            if action == "add_synonym":
+                synonym_error = str(exc)
+            else:
+                term_error = str(exc)
+        except IntegrityError:
+            term_error = "该词语已存在。"
+    return render(
+        request,
+        "search/dictionary.html",
+        {
+            "terms": SearchTerm.objects.order_by("word")[:1000],
+            "groups": SynonymGroup.objects.order_by("terms")[:1000],
+            "builtin_terms": services.builtin_terms(),
+            "builtin_synonyms": services.builtin_synonyms(),
+            "term_error": term_error,
+            "synonym_error": synonym_error,
+            "term_value": term_value,
+            "synonym_value": synonym_value,
+        },
+    )

@@ -1,0 +1,297 @@
+"""The same behaviour from every engine (issue 4, points 1, 4, 5): each test runs on tantivy
+and, on PostgreSQL, on the RUM-backed PostgreSQL engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.search.conftest import MemorySource, index_all
+from yangguang.core.models import OutboxMessage
+from yangguang.search.backends.base import Filters, SearchBackend
+from yangguang.search.service import run_search
+
+FILLER = "为进一步做好相关工作，现将有关事项通知如下。请各单位认真贯彻落实。"
+
+
+def ids(outcome) -> list[int]:  # type: ignore[no-untyped-def]
+    return [h.id for h in outcome.hits]
+
+
+def test_and_by_default(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "关于城乡居民养老保险缴费标准的通知", FILLER + "缴费档次调整。")
+    memo.add(2, "关于城乡居民医疗保险的通知", FILLER)
+    memo.add(3, "关于开展安全生产检查的通知", FILLER)
+    index_all(engine, memo)
+    out = run_search("养老保险 缴费")
+    assert ids(out) == [1]
+    assert out.mode == "and" and out.total == 1 and not out.notices
+
+
+def test_falls_back_to_or_with_a_notice(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "关于城乡居民养老保险的通知", FILLER)
+    memo.add(2, "秸秆综合利用实施方案", FILLER)
+    memo.add(3, "关于开展安全生产检查的通知", FILLER)
+    index_all(engine, memo)
+    out = run_search("养老保险 秸秆")
+    assert set(ids(out)) == {1, 2}
+    assert out.mode == "or"
+    assert "任一检索词" in out.notices[0]
+
+
+def test_quoted_phrase_requires_the_words_together(
+    engine: SearchBackend, memo: MemorySource
+) -> None:
+    memo.add(1, "通知一", "加强医疗保障基金监督管理。" + FILLER)
+    memo.add(2, "通知二", "医疗机构要做好保障工作，" + FILLER + "基金另行拨付。")
+    index_all(engine, memo)
+    assert set(ids(run_search("医疗 保障 基金"))) == {1, 2}
+    assert ids(run_search('"医疗保障基金"')) == [1]
+    assert ids(run_search("“医疗保障基金”")) == [1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "泰政办发〔2014〕36号",
+        "泰政办发[2014]36号",
+        "泰政办发(2014)36号",
+        "泰政办发（2014）36号",
+        "泰政办发【2014】36号",
+        "泰政办发 [2014] 36号",
+        "11370900mb2834567a/2014-00036",
+    ],
+)
+def test_exact_document_or_index_number_comes_first(
+    engine: SearchBackend, memo: MemorySource, query: str
+) -> None:
+    # Other documents mention the same pieces more often and are newer.
+    for i in range(2, 8):
+        memo.add(
+            i,
+            f"泰政办发2014年第{i}批文件汇编",
+            "泰政办发 2014 36号 文件" * 5,
+            doc_number=f"泰政办发〔2014〕{i}号",
+            published_on=dt.date(2024, 1, i),
+        )
+    memo.add(
+        1,
+        "关于加强农村人居环境整治的意见",
+        FILLER,
+        doc_number="泰政办发〔2014〕36号",
+        index_number="11370900MB2834567A/2014-00036",
+        published_on=dt.date(2014, 5, 6),
+    )
+    index_all(engine, memo)
+    out = run_search(query)
+    assert out.hits and out.hits[0].id == 1
+    assert out.hits[0].pinned
+
+
+def test_facet_counts_and_filters(engine: SearchBackend, memo: MemorySource, world) -> None:  # type: ignore[no-untyped-def]
+    a, b = world.body_a.pk, world.body_b.pk
+    memo.add(
+        1,
+        "就业补贴政策",
+        FILLER,
+        body_id=a,
+        category="政策文件",
+        theme="t01",
+        published_on=dt.date(2023, 3, 1),
+    )
+    memo.add(
+        2,
+        "就业补贴申领指南",
+        FILLER,
+        body_id=a,
+        category="办事指南",
+        theme="t01",
+        published_on=dt.date(2024, 3, 1),
+    )
+    memo.add(
+        3,
+        "就业补贴资金公示",
+        FILLER,
+        body_id=b,
+        category="政策文件",
+        theme="t02",
+        published_on=dt.date(2024, 5, 1),
+        validity="repealed",
+    )
+    memo.add(4, "安全生产检查", FILLER, body_id=b, category="政策文件")
+    index_all(engine, memo)
+    out = run_search("就业补贴")
+    assert out.total == 3
+    f = {name: {v.value: v.count for v in values} for name, values in out.facets.items()}
+    assert f["body"] == {str(a): 2, str(b): 1}
+    assert f["category"] == {"政策文件": 2, "办事指南": 1}
+    assert f["theme"] == {"t01": 2, "t02": 1}
+    assert f["year"] == {"2023": 1, "2024": 2}
+    assert f["validity"] == {"valid": 2, "repealed": 1}
+    labels = {v.value: v.label for v in out.facets["body"]}
+    assert labels[str(a)] == world.body_a.name
+    assert [v.value for v in out.facets["year"]] == ["2024", "2023"]  # newest first
+
+    assert ids(run_search("就业补贴", filters=Filters(body_ids=[b]))) == [3]
+    assert set(ids(run_search("就业补贴", filters=Filters(category="政策文件")))) == {1, 3}
+    assert ids(run_search("就业补贴", filters=Filters(year=2023))) == [1]
+    assert ids(run_search("就业补贴", filters=Filters(validity="repealed"))) == [3]
+    assert ids(run_search("就业补贴", filters=Filters(theme="t02", body_ids=[a]))) == []
+    # Unknown facet values: no results, no error.
+    assert run_search("就业补贴", filters=Filters(category="不存在的类别")).total == 0
+    # Browsing with filters and no words: newest first.
+    browse = run_search("", filters=Filters(body_ids=[a]))
+    assert browse.mode == "browse" and ids(browse) == [2, 1]
+
+
+def test_sort_by_date(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "河长制工作方案 河长制 河长制", FILLER, published_on=dt.date(2019, 1, 1))
+    memo.add(2, "河长制", FILLER, published_on=dt.date(2024, 6, 1))
+    memo.add(3, "关于河长制的通知", FILLER, published_on=dt.date(2021, 6, 1))
+    index_all(engine, memo)
+    assert ids(run_search("河长制", sort="date")) == [2, 3, 1]
+
+
+def test_title_match_outranks_body_match(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "年度工作总结", FILLER + "乡村振兴" + FILLER)
+    memo.add(2, "乡村振兴实施方案", FILLER + FILLER)
+    index_all(engine, memo)
+    assert ids(run_search("乡村振兴")) == [2, 1]
+
+
+def test_repealed_ranked_lower_and_labelled(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "城市供水管理办法", FILLER, validity="repealed")
+    memo.add(2, "城市供水管理办法", FILLER, validity="valid")
+    index_all(engine, memo)
+    out = run_search("供水管理办法")
+    assert ids(out) == [2, 1]
+    assert out.hits[1].repealed and out.hits[1].validity_label == "已废止"
+    assert not out.hits[0].repealed
+
+
+def test_recency_is_a_mild_boost(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "城市供水管理办法", FILLER, published_on=dt.date(2010, 1, 1))
+    memo.add(2, "城市供水管理办法", FILLER, published_on=dt.date.today())
+    memo.add(
+        3, "供水管理办法 供水 管理办法 城市供水管理办法", FILLER, published_on=dt.date(2010, 1, 1)
+    )
+    index_all(engine, memo)
+    got = ids(run_search("城市供水管理办法"))
+    assert got.index(2) < got.index(1)  # same text: the newer one first
+
+
+def test_synonyms_find_the_other_wording(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "关于提高城乡最低生活保障标准的通知", FILLER)
+    memo.add(2, "关于调整低保对象认定办法的通知", FILLER)
+    memo.add(3, "住房公积金缴存基数调整", FILLER)
+    index_all(engine, memo)
+    assert set(ids(run_search("低保"))) == {1, 2}
+    assert set(ids(run_search("最低生活保障"))) == {1, 2}
+    assert ids(run_search("公积金")) == [3]
+
+
+def test_term_added_after_indexing_still_matches(
+    engine: SearchBackend, memo: MemorySource, world
+) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.search import services
+
+    memo.add(1, "关于做好秸秆禁烧工作的通知", FILLER)
+    index_all(engine, memo)
+    services.term_add(actor=world.admin, word="秸秆禁烧")
+    assert ids(run_search("秸秆禁烧")) == [1]
+
+
+def test_withdrawn_document_in_index_is_never_shown(
+    engine: SearchBackend, memo: MemorySource
+) -> None:
+    memo.add(1, "关于征收土地补偿标准的公告", FILLER)
+    memo.add(2, "关于征收土地补偿标准的说明", FILLER)
+    index_all(engine, memo)
+    memo.public.discard(1)  # withdrawn in the database; the index lags
+    out = run_search("土地补偿")
+    assert ids(out) == [2]
+    assert out.total == 1 and out.hidden == 1
+    # …and the index is asked to catch up.
+    assert OutboxMessage.objects.filter(topic="search.reindex", payload__id=1).exists()
+
+
+def test_highlighted_snippets_escape_html(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(
+        1, "<b>残疾人</b>两项补贴", "申请残疾人两项补贴需要提供<script>alert(1)</script>材料。"
+    )
+    index_all(engine, memo)
+    hit = run_search("残疾人 补贴").hits[0]
+    assert "<mark>残疾人</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    assert "&lt;b&gt;<mark>残疾人</mark>" in hit.title_html
+
+
+def test_delete_and_update(engine: SearchBackend, memo: MemorySource) -> None:
+    memo.add(1, "老标题 水利", FILLER)
+    index_all(engine, memo)
+    memo.add(1, "新标题 交通", FILLER)
+    engine.index(memo.documents([1]))
+    assert ids(run_search("交通")) == [1]
+    assert ids(run_search("水利")) == []
+    engine.delete(["memo:1"])
+    assert engine.count() == 0
+
+
+def test_pagination(engine: SearchBackend, memo: MemorySource) -> None:
+    for i in range(1, 24):
+        memo.add(
+            i,
+            f"防汛工作通知第{i}号",
+            FILLER,
+            published_on=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+        )
+    index_all(engine, memo)
+    p1 = run_search("防汛", sort="date", page=1)
+    p3 = run_search("防汛", sort="date", page=3)
+    assert p1.total == 23 and p1.num_pages == 3
+    assert ids(p1) == list(range(23, 13, -1))
+    assert ids(p3) == [3, 2, 1]
+    past = run_search("防汛", sort="date", page=7)
+    assert past.page == 3 and ids(past) == [3, 2, 1] and past.notices
+
+
+BAD_INPUT = [
+    "",
+    "   ",
+    "，。！？、；：“”‘’（）《》",
+    '" * : ( ) AND NEAR',
+    '" * : ( ) AND NEAR 补贴',
+    "补贴 AND 申领 OR NOT",
+    "' OR 1=1; DROP TABLE search_pg_entry; --",
+    "补贴\\",
+    "补贴'",
+    "title:补贴",
+    "补贴*",
+    "NEAR(补贴 申领, 5)",
+    "\x00补贴",
+    "😀😀 补贴",
+    "补" * 10_000,
+    "补贴 " * 3000,
+    '"""',
+    '"补贴',
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("query", BAD_INPUT)
+def test_bad_input_never_fails(engine: SearchBackend, memo: MemorySource, query: str) -> None:
+    memo.add(1, "就业补贴申领", FILLER)
+    index_all(engine, memo)
+    out = run_search(query)
+    assert out.total >= 0
+    if len(query) > 100:
+        assert any("过长" in n for n in out.notices)
+
+
+@pytest.mark.parametrize("page", [-5, 0, 10**9])
+def test_bad_page_numbers(engine: SearchBackend, memo: MemorySource, page: int) -> None:
+    memo.add(1, "就业补贴申领", FILLER)
+    index_all(engine, memo)
+    out = run_search("补贴", page=page)
+    assert ids(out) == [1] and out.notices
