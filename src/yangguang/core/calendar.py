@@ -36,9 +36,16 @@ CALENDAR_SCOPE = _CalendarScope()
 
 
 def _version() -> object:
-    o = CalendarOverride.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    o = CalendarOverride.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("updated_at"))
     y = CalendarYear.objects.filter(complete=True).values_list("year", flat=True)
-    return (o["n"], o["at"], tuple(sorted(y)))
+    return (o["n"], o["last"], o["at"], tuple(sorted(y)))
+
+
+def invalidate() -> None:
+    """Forget this process's calendar (the services call it after each committed change; other
+    processes notice the change through the version on their next request)."""
+    global _cached
+    _cached = None
 
 
 def current_calendar() -> WorkCalendar:

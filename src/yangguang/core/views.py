@@ -70,7 +70,7 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             day, n = parse_period(start, workdays, PUBLIC_MAX_WORKDAYS)
             result = explain(current_calendar(), day, n)
         except CalendarError as exc:
-            ctx["errors"] = {exc.field or "__all__": str(exc)}
+            ctx["errors"] = {exc.field or "general": str(exc)}
         else:
             ctx["result"] = result
             ctx["due_weekday"] = WEEKDAYS_ZH[result.due.weekday()]
@@ -164,7 +164,7 @@ def calendar_admin(request: HttpRequest) -> HttpResponse:
             raise CalendarError("无法识别的操作。")
         except CalendarError as exc:
             section = "complete" if action in ("complete", "incomplete") else action
-            errors[section if section in ("add", "delete", "bulk", "complete") else "__all__"] = (
+            errors[section if section in ("add", "delete", "bulk", "complete") else "general"] = (
                 str(exc)
             )
             errors["field"] = exc.field
