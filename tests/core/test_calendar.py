@@ -309,3 +309,18 @@ def test_no_banner_when_the_horizon_is_known(world: World) -> None:
     with time_machine.travel(dt.datetime(2025, 6, 1, 2, 0, tzinfo=dt.UTC), tick=False):
         body = _client(world.admin).get(reverse("console:home")).content.decode()
     assert "节假日日历提醒" not in body
+
+
+def test_console_menu_links_the_calendar_for_admins(world: World) -> None:
+    body = _client(world.admin).get(reverse("console:home")).content.decode()
+    assert f'href="{URL}"' in body and "节假日日历" in body
+    body = _client(world.handler_a).get(reverse("console:home")).content.decode()
+    assert f'href="{URL}"' not in body
+
+
+def test_banner_not_shown_to_region_admins(world: World, at_2026_11_21: None) -> None:
+    """The calendar is installation-wide: only whole-installation admins may change it."""
+    county_admin = grant(UserFactory(username="county_admin"), Role.ADMIN, region=world.county)
+    c = _client(county_admin)
+    assert "节假日日历提醒" not in c.get(reverse("console:home")).content.decode()
+    assert c.get(URL).status_code == 404

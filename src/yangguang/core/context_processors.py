@@ -29,10 +29,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
     ctx: dict[str, Any] = {"site_name": settings.YANGGUANG["SITE_NAME"]}
     if request.path.startswith("/console/"):
         ctx["console_nav"] = _items(nav.CONSOLE, request)
-        from yangguang.core.calendar import missing_schedule_years
+        from yangguang.core.calendar import CALENDAR_SCOPE, missing_schedule_years
         from yangguang.orgs.access import can
 
-        if can(request.user, "calendar.change"):
+        if can(request.user, "calendar.change", CALENDAR_SCOPE):
             years = missing_schedule_years(timezone.localdate())
             if years:
                 ctx["calendar_warning"] = unknown_year_warning(years)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from yangguang.core import services
+from yangguang.core import nav, services
 from yangguang.core.api import PUBLIC_MAX_WORKDAYS, WEEKDAYS_ZH
 from yangguang.core.calendar import (
     CALENDAR_SCOPE,
@@ -38,6 +38,8 @@ from yangguang.core.workdays import (
     parse_period,
 )
 from yangguang.orgs.access import require
+
+nav.console("节假日日历", "console:calendar", "calendar.change", order=85)
 
 # Common legal periods, offered as one-click presets on the calculator (DOMAIN.md §3, §4).
 PRESETS: list[tuple[int, str]] = [
