@@ -17,18 +17,58 @@ api = NinjaAPI(
 )
 
 
+# pydantic error types → Chinese (the English `msg` is the fallback for anything unlisted).
+_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "greater_than": "必须大于 {gt}",
+    "less_than": "必须小于 {lt}",
+    "literal_error": "取值无效，可选值：{expected}",
+    "enum": "取值无效，可选值：{expected}",
+    "string_too_long": "长度不能超过 {max_length} 个字符",
+    "string_too_short": "长度不能少于 {min_length} 个字符",
+    "date_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD",
+    "date_type": "应为日期，格式 YYYY-MM-DD",
+    "datetime_parsing": "应为日期时间",
+    "json_invalid": "JSON 格式错误",
+}
+
+
+def _error_text(err: dict) -> str:  # type: ignore[type-arg]
+    template = _MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return str(err.get("msg", "格式错误"))
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template.split("{")[0].rstrip("：:，, ")
+
+
 def _validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("query", "body", "path"))
-        parts.append(f"{loc}: {err.get('msg', '')}" if loc else str(err.get("msg", "")))
+        text = _error_text(err)
+        parts.append(f"{loc}：{text}" if loc else text)
     return "参数有误：" + "；".join(parts)
 
 
 @api.exception_handler(ValidationError)
 def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # ctx may hold exception objects (custom validators): make every error JSON-safe.
+    errors = [
+        {**err, "ctx": {k: str(v) for k, v in err["ctx"].items()}} if err.get("ctx") else err
+        for err in exc.errors
+    ]
     return api.create_response(
-        request, {"detail": _validation_message(exc), "errors": exc.errors}, status=422
+        request, {"detail": _validation_message(exc), "errors": errors}, status=422
     )
 
 

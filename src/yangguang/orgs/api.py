@@ -5,14 +5,12 @@ GET /api/v1/health · /api/v1/regions · /api/v1/bodies are public; GET /api/v1/
 `detail`, never a 500 for bad input.
 """
 
-from __future__ import annotations
-
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -51,15 +49,15 @@ class HealthOut(Schema):
 
 
 @router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="健康检查")
-def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+def health(request: HttpRequest) -> Status[dict[str, str]]:
     """Database reachable? Used by load balancers; no authentication."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return 503, {"status": "error", "database": "不可用", "version": _app_version()}
-    return 200, {"status": "ok", "database": "ok", "version": _app_version()}
+        return Status(503, {"status": "error", "database": "不可用", "version": _app_version()})
+    return Status(200, {"status": "ok", "database": "ok", "version": _app_version()})
 
 
 class RegionOut(Schema):
@@ -68,7 +66,7 @@ class RegionOut(Schema):
     level: str
     level_label: str
     parent_code: str | None
-    children: list[RegionOut] | None = None
+    children: list["RegionOut"] | None = None
 
 
 RegionOut.model_rebuild()
