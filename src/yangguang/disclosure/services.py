@@ -34,6 +34,8 @@ from yangguang.disclosure.models import (
     Attachment,
     CatalogueNode,
     FindingStatus,
+    FiscalKind,
+    FiscalTable,
     Guide,
     IndexSequence,
     Mode,
@@ -690,3 +692,247 @@ def publication_set_validity(
             ),
         )
     return pub
+
+
+# -- fiscal tables ----------------------------------------------------------------------------
+
+
+def fiscal_publish(
+    *,
+    actor: User,
+    body: Body,
+    kind: str,
+    year: int,
+    month: int | None,
+    data: bytes,
+) -> FiscalTable:
+    """Validate an uploaded xlsx against the kind's schema and publish it as an HTML table
+    (replacing the same body/kind/year/month). Raises fiscal.FiscalError with a cell report."""
+    from yangguang.disclosure import fiscal
+
+    require(actor, "fiscal.change", body)
+    if kind not in fiscal.SCHEMAS:
+        raise DisclosureError("未知的表格类型。", "kind")
+    if kind != "village":
+        month = None
+    parsed = fiscal.validate(kind, fiscal.read_rows(data), year=year, month=month)
+    label = dict(FiscalKind.choices)[kind]
+    title = f"{body.name}{year}年" + (f"{month}月" if month else "") + label
+    with transaction.atomic():
+        table, created = FiscalTable.objects.select_for_update().get_or_create(
+            body=body, kind=kind, year=year, month=month, defaults={"title": title}
+        )
+        table.title = title
+        table.columns = parsed.columns
+        table.rows = parsed.rows
+        table.total = parsed.total
+        table.is_published = True
+        table.published_at = timezone.now()
+        table.created_by = actor
+        table.save()
+        audit.record(
+            actor=actor,
+            action="fiscal.publish",
+            obj=table,
+            body=body,
+            changes={"rows": len(parsed.rows), "total": str(parsed.total), "replaced": not created},
+        )
+    return table
+
+
+# -- bulk import ------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = [
+    "标题",
+    "发文字号",
+    "成文日期",
+    "发布日期",
+    "公开目录",
+    "主题分类",
+    "主题词",
+    "内容概述",
+    "有效性",
+    "正文",
+]
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: list[str] = field(default_factory=list)  # index numbers
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace("年", "-").replace("月", "-")
+    text = text.replace("日", "")
+    if not text:
+        return None
+    try:
+        y, m, d = (int(p) for p in text.split("-")[:3])
+        return dt.date(y, m, d)
+    except ValueError:
+        raise DisclosureError(f"日期“{value}”无法识别（示例：2026-03-02）。") from None
+
+
+def publications_import(
+    *, actor: User, body: Body, data: bytes, as_published: bool = False
+) -> ImportReport:
+    """Import publications from an xlsx (migration from an old site): every row is validated
+    first; if any row is wrong nothing is saved and the report lists each bad row.
+    `as_published` (a reviewer migrating already-published documents) keeps their 发布日期."""
+    import io
+
+    import openpyxl
+
+    require(actor, "publication.import", body)
+    if as_published:
+        require(actor, "publication.publish", body)
+    report = ImportReport()
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        wb.close()
+    except Exception:
+        report.errors.append((0, "无法读取该 Excel 文件（须为 .xlsx 格式）。"))
+        return report
+    rows = [r for r in rows if any(v not in (None, "") for v in r)]
+    if not rows or [str(v or "").strip() for v in rows[0][: len(IMPORT_COLUMNS)]] != IMPORT_COLUMNS:
+        report.errors.append((1, f"表头应为：{'、'.join(IMPORT_COLUMNS)}。"))
+        return report
+    catalogue_ensure(body)
+    nodes = {
+        (f"{n.parent.name}/{n.name}" if n.parent_id and n.parent else n.name): n
+        for n in CatalogueNode.objects.filter(body=body).select_related("parent")
+    }
+    themes = {t.name: t for t in Theme.objects.filter(is_active=True)}
+    validity_by_label = {str(label): value for value, label in Validity.choices}
+    today = timezone.localdate()
+    prepared: list[tuple[int, dict[str, Any], dt.date | None, str]] = []
+    seen_docnums: set[str] = set()
+    for r, raw in enumerate(rows[1:], start=2):
+        report.rows += 1
+        v = dict(zip(IMPORT_COLUMNS, (list(raw) + [None] * 10)[:10], strict=True))
+        try:
+            written_on = _as_date(v["成文日期"])
+            published_on = _as_date(v["发布日期"])
+        except DisclosureError as exc:
+            report.errors.append((r, str(exc)))
+            continue
+        cat_name = str(v["公开目录"] or "").strip()
+        theme_name = str(v["主题分类"] or "").strip()
+        row = {
+            "title": v["标题"],
+            "doc_number": v["发文字号"],
+            "written_on": written_on,
+            "category": nodes.get(cat_name) if cat_name else None,
+            "theme": themes.get(theme_name) if theme_name else None,
+            "keywords": v["主题词"],
+            "summary": v["内容概述"],
+            "mode": Mode.PROACTIVE,
+            "body_html": str(v["正文"] or ""),
+        }
+        problems: list[str] = []
+        if cat_name and cat_name not in nodes:
+            problems.append(f"未知的公开目录“{cat_name}”")
+        if theme_name and theme_name not in themes:
+            problems.append(f"未知的主题分类“{theme_name}”")
+        validity_label = str(v["有效性"] or "有效").strip()
+        if validity_label not in validity_by_label:
+            problems.append(f"有效性“{validity_label}”有误（有效/失效/废止/已修订）")
+        if published_on and written_on and published_on < written_on:
+            problems.append("发布日期早于成文日期")
+        if published_on and published_on > today:
+            problems.append("发布日期不能晚于今天")
+        if as_published and not published_on:
+            problems.append("迁移已发布信息须填写发布日期")
+        try:
+            for w in _check_fields(body=body, data=row, today=today, exclude_pk=None):
+                report.warnings.append((r, w))
+        except DisclosureError as exc:
+            problems.extend(m for msgs in exc.errors.values() for m in msgs)
+        if row.get("doc_number"):
+            if row["doc_number"] in seen_docnums:
+                report.warnings.append((r, f"发文字号“{row['doc_number']}”在表内重复。"))
+            seen_docnums.add(row["doc_number"])
+        if problems:
+            report.errors.append((r, "；".join(problems)))
+            continue
+        prepared.append((r, row, published_on, validity_by_label.get(validity_label, "valid")))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for _r, row, published_on, validity in prepared:
+            pub = Publication(body=body, drafter=actor, **row)
+            pub.validity = validity
+            pub.index_number = next_index_number(body, row["written_on"])
+            pub.body_text = html_to_text(pub.body_html)
+            if as_published and published_on:
+                pub.state = State.PUBLISHED
+                pub.reviewer = actor
+                pub.published_on = published_on
+                pub.published_at = timezone.make_aware(
+                    dt.datetime.combine(published_on, dt.time(9))
+                )
+                pub.delay_workdays, pub.is_late = timeliness(pub.written_on, published_on)
+            pub.save()
+            pub.issuers.set([body])
+            if pub.state == State.PUBLISHED:
+                _outbox_reindex(pub)
+            report.created.append(pub.index_number)
+        audit.record(
+            actor=actor,
+            action="publication.import",
+            body=body,
+            object_type="disclosure.publication",
+            object_repr=f"导入 {len(prepared)} 条",
+            changes={"count": len(prepared), "as_published": as_published},
+        )
+    return report
+
+
+def catalogue_export(body: Body, rows: Iterable[Publication]) -> bytes:
+    """The body's 公开目录 as xlsx (条例 Art. 12: 索引, 名称, 内容概述, 生成日期 …)."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("公开目录")
+    ws.append(
+        [
+            "索引号",
+            "标题",
+            "发文字号",
+            "公开目录",
+            "主题分类",
+            "成文日期",
+            "发布日期",
+            "有效性",
+            "内容概述",
+            "状态",
+        ]
+    )
+    for p in rows:
+        ws.append(
+            [
+                p.index_number,
+                p.title,
+                p.doc_number,
+                str(p.category or ""),
+                str(p.theme or ""),
+                p.written_on,
+                p.published_on,
+                p.get_validity_display(),
+                p.summary,
+                p.get_state_display(),
+            ]
+        )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,170 @@
+"""Forms of the console: they parse and show errors; the rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from yangguang.core.rules import get_rule
+from yangguang.disclosure.files import AttachmentError, CheckedFile, check_upload
+from yangguang.disclosure.models import CatalogueNode, Mode, Publication, Theme, Validity
+from yangguang.orgs.models import Body
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(d, initial) for d in items]
+
+
+class PublicationForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=300)
+    doc_number = forms.CharField(
+        label="发文字号", max_length=80, required=False, help_text="例如：泰政办发〔2014〕36号"
+    )
+    written_on = forms.DateField(label="成文日期", widget=DATE_INPUT)
+    theme = forms.ModelChoiceField(
+        label="主题分类",
+        queryset=Theme.objects.filter(is_active=True).select_related("parent"),
+        required=False,
+        error_messages={"invalid_choice": "未知的主题分类。"},
+    )
+    category = forms.ModelChoiceField(
+        label="公开目录",
+        queryset=CatalogueNode.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "未知的公开目录：请从本机构的公开目录中选择。"},
+    )
+    keywords = forms.CharField(label="主题词", max_length=200, required=False)
+    summary = forms.CharField(
+        label="内容概述", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    mode = forms.ChoiceField(label="公开方式", choices=Mode.choices, initial=Mode.PROACTIVE)
+    body_html = forms.CharField(
+        label="正文", widget=forms.Textarea(attrs={"rows": 14}), required=False
+    )
+    issuers = forms.ModelMultipleChoiceField(
+        label="联合发文机关",
+        queryset=Body.objects.filter(is_active=True),
+        required=False,
+        help_text="联合发文时选择其他发文机关（本机构自动包含）。",
+    )
+    interprets = forms.CharField(
+        label="解读的政策文件（索引号）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="本信息为政策解读时，填写所解读文件的索引号，每行一个。",
+    )
+    attachments = MultipleFileField(
+        label="附件", help_text="PDF、OFD、Word、Excel、JPG、PNG；出错时请重新选择附件。"
+    )
+
+    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.body = body
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)  # noqa: S101
+        category.queryset = CatalogueNode.objects.filter(body=body).select_related("parent")
+        self.fields["category"].label_from_instance = lambda n: (  # type: ignore[attr-defined]
+            f"{n.parent.name} / {n.name}" if n.parent_id else n.name
+        )
+        self.fields["theme"].label_from_instance = lambda t: t.full_name  # type: ignore[attr-defined]
+        issuers = self.fields["issuers"]
+        assert isinstance(issuers, forms.ModelMultipleChoiceField)  # noqa: S101
+        issuers.queryset = Body.objects.filter(is_active=True).exclude(pk=body.pk)
+        self.checked_files: list[CheckedFile] = []
+        self.interprets_list: list[Publication] = []
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        max_bytes = (
+            int(get_rule("disclosure.attachment_max_mb", self.body.region.path)) * 1024 * 1024
+        )
+        errors: list[str] = []
+        for f in files:
+            if f.size is not None and f.size > max_bytes:
+                errors.append(
+                    f"附件“{f.name}”过大（{f.size / 1024 / 1024:.1f} MB），单个附件不能超过 "
+                    f"{max_bytes // 1024 // 1024} MB。"
+                )
+                continue
+            try:
+                self.checked_files.append(check_upload(f.name or "", f.read(), max_bytes=max_bytes))
+            except AttachmentError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def clean_interprets(self) -> str:
+        from django.db.models import Q
+
+        from yangguang.disclosure.models import PUBLIC_Q
+
+        raw: str = self.cleaned_data.get("interprets") or ""
+        numbers = [n.strip() for n in raw.replace("，", "\n").splitlines() if n.strip()]
+        if numbers:
+            found = {
+                p.index_number: p
+                for p in Publication.objects.filter(
+                    Q(body=self.body) | PUBLIC_Q, index_number__in=numbers
+                )
+            }
+            missing = [n for n in numbers if n not in found]
+            if missing:
+                raise forms.ValidationError(f"找不到索引号为 {'、'.join(missing)} 的文件。")
+            self.interprets_list = [found[n] for n in numbers]
+        return raw
+
+    def service_data(self) -> dict[str, Any]:
+        fields = ("title", "doc_number", "written_on", "theme", "category", "keywords", "summary")
+        data = {k: self.cleaned_data.get(k) for k in fields}
+        data["mode"] = self.cleaned_data.get("mode")
+        data["body_html"] = self.cleaned_data.get("body_html") or ""
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PublishForm(forms.Form):
+    at = forms.DateTimeField(
+        label="定时发布时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="留空则立即发布。",
+    )
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
+    on = forms.DateField(label="变更日期", required=False, widget=DATE_INPUT)
+    replaced_by = forms.CharField(label="替代文件索引号", required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+class FiscalUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="表格类型")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月份（村级财务）", min_value=1, max_value=12, required=False)
+    file = forms.FileField(label="Excel 文件（.xlsx）")

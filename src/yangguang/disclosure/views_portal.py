@@ -1,0 +1,246 @@
+"""Public pages of 政府信息公开: the region platform, each body's 信息公开 page (指南, 目录,
+latest items, link to 依申请公开), filterable lists, the detail page with the metadata table
+(DOMAIN.md §2 / 条例 Art. 12), the print view and attachment downloads. Only
+`publications_public()` is ever shown."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+
+from yangguang.disclosure.models import (
+    Attachment,
+    CatalogueNode,
+    FiscalTable,
+    Publication,
+    Theme,
+    Validity,
+)
+from yangguang.disclosure.selectors import public_detail, publications_public
+from yangguang.disclosure.services import guide_for
+from yangguang.orgs.access import can
+from yangguang.orgs.models import Body, Region
+
+PAGE_SIZE = 20
+
+
+class CappedPaginator(Paginator):
+    """Counting a million rows on every list page is the slow part; above the cap the page
+    shows "more than N" and still lets the reader page forward."""
+
+    CAP = 10_000
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        if not hasattr(self, "_capped_count"):
+            ids = self.object_list.values("pk")[: self.CAP + 1]  # type: ignore[attr-defined]
+            n = ids.count()
+            self._capped_count = n
+        return self._capped_count
+
+
+def _tree(body: Body) -> list[tuple[CatalogueNode, list[CatalogueNode]]]:
+    nodes = list(CatalogueNode.objects.filter(body=body).order_by("sort", "id"))
+    children: dict[int | None, list[CatalogueNode]] = {}
+    for n in nodes:
+        children.setdefault(n.parent_id, []).append(n)
+    return [(root, children.get(root.pk, [])) for root in children.get(None, [])]
+
+
+def filter_public(
+    qs: QuerySet[Publication], params: Any
+) -> tuple[QuerySet[Publication], dict[str, str]]:
+    """Apply list filters (body, category, theme, year, validity) from query parameters."""
+    chosen: dict[str, str] = {}
+    body = params.get("body", "").strip()
+    if body:
+        qs = qs.filter(body__credit_code=body)
+        chosen["body"] = body
+    category = params.get("category", "")
+    if category.isdigit():
+        ids = [int(category)] + list(
+            CatalogueNode.objects.filter(parent_id=int(category)).values_list("pk", flat=True)
+        )
+        qs = qs.filter(category_id__in=ids)
+        chosen["category"] = category
+    theme = params.get("theme", "")
+    if theme:
+        t = Theme.objects.filter(code=theme).first()
+        if t is not None:
+            ids = [t.pk] + list(t.children.values_list("pk", flat=True))
+            qs = qs.filter(theme_id__in=ids)
+            chosen["theme"] = theme
+    year = params.get("year", "")
+    if year.isdigit() and len(year) == 4:
+        y = int(year)
+        qs = qs.filter(published_on__gte=f"{y}-01-01", published_on__lte=f"{y}-12-31")
+        chosen["year"] = year
+    validity = params.get("validity", "")
+    if validity in Validity.values:
+        qs = qs.filter(validity=validity)
+        chosen["validity"] = validity
+    return qs, chosen
+
+
+def platform(request: HttpRequest) -> HttpResponse:
+    """The region's 政府信息公开 platform page: bodies of the region and the latest items."""
+    code = request.GET.get("region", "")
+    region = Region.objects.filter(code=code).first() if code else None
+    bodies = Body.objects.filter(is_active=True).select_related("region")
+    latest = publications_public().select_related("body")
+    if region is not None:
+        bodies = bodies.filter(region__path__startswith=region.path)
+        latest = latest.filter(body__region__path__startswith=region.path)
+    regions = Region.objects.filter(level__in=["city", "county"]).order_by("path")
+    return render(
+        request,
+        "disclosure/portal/platform.html",
+        {
+            "region": region,
+            "regions": regions,
+            "bodies": bodies[:200],
+            "latest": latest.order_by("-published_on", "-id")[:15],
+            "themes": Theme.objects.filter(parent=None, is_active=True),
+        },
+    )
+
+
+def _body(credit_code: str) -> Body:
+    return get_object_or_404(
+        Body.objects.select_related("region"), credit_code=credit_code, is_active=True
+    )
+
+
+def body_page(request: HttpRequest, credit_code: str) -> HttpResponse:
+    body = _body(credit_code)
+    latest = (
+        publications_public()
+        .filter(body=body)
+        .select_related("category")
+        .order_by("-published_on", "-id")[:15]
+    )
+    fiscal = FiscalTable.objects.filter(body=body, is_published=True).order_by("-year", "-month")[
+        :12
+    ]
+    return render(
+        request,
+        "disclosure/portal/body.html",
+        {
+            "body": body,
+            "tree": _tree(body),
+            "latest": latest,
+            "fiscal": fiscal,
+            "foi_url": "/foi/apply/?" + urlencode({"body": body.credit_code}),
+        },
+    )
+
+
+def guide(request: HttpRequest, credit_code: str) -> HttpResponse:
+    body = _body(credit_code)
+    return render(request, "disclosure/portal/guide.html", {"body": body, "guide": guide_for(body)})
+
+
+def publication_list(request: HttpRequest) -> HttpResponse:
+    qs, chosen = filter_public(publications_public(), request.GET)
+    qs = qs.select_related("body", "category").order_by("-published_on", "-id")
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    body = Body.objects.filter(credit_code=chosen.get("body", "")).first()
+    category = (
+        CatalogueNode.objects.filter(pk=int(chosen["category"])).first()
+        if "category" in chosen
+        else None
+    )
+    return render(
+        request,
+        "disclosure/portal/list.html",
+        {
+            "page_obj": page,
+            "capped": page.paginator.count > CappedPaginator.CAP,
+            "chosen": chosen,
+            "body": body,
+            "category": category,
+            "tree": _tree(body) if body else [],
+            "themes": Theme.objects.filter(parent=None, is_active=True),
+            "validities": Validity.choices,
+            "querystring_base": urlencode(chosen) + "&" if chosen else "",
+        },
+    )
+
+
+def _detail_context(index_number: str) -> dict[str, Any]:
+    pub = public_detail(index_number)
+    if pub is None:
+        raise Http404("未找到")
+    return {
+        "pub": pub,
+        "issuers": list(pub.issuers.all()) or [pub.body],
+        "interprets": publications_public()
+        .filter(interpretations=pub)
+        .only("title", "index_number"),
+        "interpretations": publications_public()
+        .filter(interprets=pub)
+        .only("title", "index_number"),
+        "replaced_by": pub.replaced_by if pub.replaced_by and pub.replaced_by.is_public else None,
+        "attachments": pub.attachments.all(),
+    }
+
+
+@cache_control(public=True, max_age=60)
+def detail(request: HttpRequest, index_number: str) -> HttpResponse:
+    return render(request, "disclosure/portal/detail.html", _detail_context(index_number))
+
+
+def print_view(request: HttpRequest, index_number: str) -> HttpResponse:
+    return render(request, "disclosure/portal/print.html", _detail_context(index_number))
+
+
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Public for attachments of public publications; staff may read their own drafts'."""
+    att = Attachment.objects.select_related("publication__body__region").filter(pk=pk).first()
+    if att is None:
+        raise Http404("未找到")
+    if not att.publication.is_public and not can(request.user, "publication.view", att):
+        raise Http404("未找到")
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+
+
+def fiscal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_object_or_404(FiscalTable.objects.select_related("body"), pk=pk, is_published=True)
+    return render(request, "disclosure/portal/fiscal.html", {"table": table})
+
+
+def village_finance(request: HttpRequest, credit_code: str) -> HttpResponse:
+    """A village's monthly statements in order (村务公开)."""
+    body = _body(credit_code)
+    tables = FiscalTable.objects.filter(body=body, kind="village", is_published=True).order_by(
+        "-year", "-month"
+    )
+    return render(request, "disclosure/portal/village.html", {"body": body, "tables": tables[:120]})
+
+
+def fiscal_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from yangguang.disclosure import fiscal
+
+    table = get_object_or_404(FiscalTable, pk=pk, is_published=True)
+    if fmt == "csv":
+        return HttpResponse(
+            fiscal.to_csv(table.columns, table.rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f"attachment; filename=fiscal-{table.pk}.csv"},
+        )
+    if fmt == "xlsx":
+        data = fiscal.to_xlsx(
+            table.title, table.columns, table.rows, fiscal.SCHEMAS[table.kind].money
+        )
+        return HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename=fiscal-{table.pk}.xlsx"},
+        )
+    raise Http404("未找到")
