@@ -338,7 +338,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         Body.objects.filter(
             visible_bodies_q(request.user, roles=[Role.INTAKE, Role.HANDLER, Role.HEAD])
         )
-        .filter(role_assignments__user_id=request.user.pk)
+        .filter(role_assignments__user__pk=request.user.pk or 0)
         .distinct()
     )
     form = RegisterForm(request.POST or None, initial={"channel": "in_person"})

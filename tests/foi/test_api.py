@@ -1,0 +1,144 @@
+"""The FOI API: public submit and tracking; staff workflow with Bearer tokens; 404 for other
+bodies; supervisors read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.foi.conftest import VALID_ID
+from yangguang.foi.models import Application
+from yangguang.orgs.tokens import token_issue
+
+D = dt.date
+
+
+def payload(world: Any, **over: Any) -> dict[str, Any]:
+    data = {
+        "body": world.body_a.credit_code,
+        "applicant_kind": "person",
+        "applicant_name": "王小明",
+        "id_number": VALID_ID,
+        "phone": "13800138000",
+        "description": "请公开 2025 年度城乡居民养老保险基金收支情况",
+        "delivery": "online",
+        "form": "electronic",
+        "idempotency_key": "k1",
+    }
+    data.update(over)
+    return data
+
+
+def bearer(user: Any) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user).secret}"}
+
+
+def test_public_submit_and_track(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 9, 15))
+    r = client.post("/api/v1/foi/applications", payload(world), content_type="application/json")
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert out["due_on"] == "2026-10-19" and out["code"]
+    again = client.post("/api/v1/foi/applications", payload(world), content_type="application/json")
+    assert again.json()["number"] == out["number"] and again.json()["code"] is None
+    assert Application.objects.count() == 1
+    t = client.get("/api/v1/foi/track", {"number": out["number"], "code": out["code"]})
+    assert t.status_code == 200
+    body = t.json()
+    assert body["state"] == "received" and body["applicant"] == "王**" and body["reply"] is None
+    assert VALID_ID not in t.content.decode()
+    bad = client.get("/api/v1/foi/track", {"number": out["number"], "code": "XXXXXXXX"})
+    assert bad.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("over", "msg"),
+    [
+        ({"description": "养老金"}, "过于简单"),
+        ({"id_number": "123"}, "18 位"),
+        ({"phone": ""}, "联系方式"),
+        ({"body": "X"}, "受理机关不存在"),
+    ],
+)
+def test_public_submit_bad_input(
+    world: Any, client: Client, over: dict[str, Any], msg: str
+) -> None:
+    r = client.post(
+        "/api/v1/foi/applications", payload(world, **over), content_type="application/json"
+    )
+    assert r.status_code == 400 and msg in r.json()["detail"]
+
+
+def test_staff_workflow_via_api(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 2, 5))
+    head, handler = bearer(world.head_a), bearer(world.handler_a)
+    reg = {k: v for k, v in payload(world).items() if k != "idempotency_key"}
+    r = client.post(
+        "/api/v1/foi/staff/applications",
+        {**reg, "channel": "registered_post", "confirmed_on": "2026-02-05"},
+        content_type="application/json",
+        **handler,
+    )
+    assert r.status_code == 201, r.content
+    number = r.json()["number"]
+    base = f"/api/v1/foi/staff/applications/{number}"
+
+    def post(path: str, data: dict[str, Any], who: dict[str, str]) -> Any:
+        return client.post(base + path, data, content_type="application/json", **who)
+
+    assert post("/assign", {"handler": "handler_a"}, head).status_code == 200
+    assert post("/extend", {"days": 20, "reason": "调档"}, handler).status_code == 404
+    r = post("/extend", {"days": 21, "reason": "调档"}, head)
+    assert r.status_code == 400 and "20 个工作日" in r.json()["detail"]
+    assert post("/extend", {"days": 20, "reason": "调档"}, head).json()["due_on"] == "2026-04-09"
+    frozen(D(2026, 2, 10))
+    r = post("/consultation-start", {"party": "示范公司"}, handler)
+    assert r.json()["state"] == "consulting" and r.json()["due_on"] is None
+    frozen(D(2026, 2, 26))
+    r = post("/consultation-end", {"answer": "agree"}, handler)
+    assert r.json()["due_on"] == "2026-04-20"
+    r = post("/reply", {"outcome": "refuse_2"}, handler)
+    assert r.status_code == 400 and "理由" in r.json()["detail"]
+    r = post("/reply", {"outcome": "disclose", "on": "2026-02-04"}, handler)
+    assert r.status_code == 400 and "不能早于" in r.json()["detail"]
+    r = post("/reply", {"outcome": "disclose", "released": "收支表"}, handler)
+    assert r.json()["state"] == "replied" and r.json()["outcome_national_label"] == "（一）予以公开"
+    r = post("/review-cases", {"kind": "reconsideration", "filed_on": "2026-02-26"}, handler)
+    assert r.status_code == 201 and r.json()["result"] == "pending"
+    detail = client.get(base, **handler).json()
+    assert detail["applicant"] == "王小明" and detail["id_number"] == VALID_ID
+
+
+def test_staff_api_scoping(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 2, 5))
+    r = client.post("/api/v1/foi/applications", payload(world), content_type="application/json")
+    number = r.json()["number"]
+    base = f"/api/v1/foi/staff/applications/{number}"
+    assert client.get(base).status_code == 401
+    assert client.get(base, **bearer(world.handler_b)).status_code == 404
+    r = client.post(
+        base + "/reply",
+        {"outcome": "disclose"},
+        content_type="application/json",
+        **bearer(world.handler_b),
+    )
+    assert r.status_code == 404
+    sup = bearer(world.county_supervisor)
+    detail = client.get(base, **sup).json()
+    assert detail["applicant"] == "王**" and VALID_ID not in str(detail)
+    r = client.post(
+        base + "/reply", {"outcome": "disclose"}, content_type="application/json", **sup
+    )
+    assert r.status_code == 404
+    listing = client.get("/api/v1/foi/staff/applications", **bearer(world.handler_b)).json()
+    assert listing["count"] == 0
+    assert client.get("/api/v1/foi/staff/applications", **sup).json()["count"] == 1
+
+
+def test_openapi_lists_foi(client: Client, db: None) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/foi/applications" in paths and "/api/v1/foi/track" in paths
+    assert "/api/v1/foi/staff/applications/{number}/fee-notice" in paths
