@@ -199,7 +199,7 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        role__in=[r.value for r in BODY_ROLES],
+                        role__in=sorted(r.value for r in BODY_ROLES),
                         body__isnull=False,
                         region__isnull=True,
                     )

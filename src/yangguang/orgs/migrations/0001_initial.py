@@ -148,6 +148,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('body__isnull', False), ('region__isnull', True), ('role__in', ['window', 'head', 'reviewer', 'handler', 'editor', 'intake'])), models.Q(('body__isnull', True), ('region__isnull', False), ('role', 'supervisor')), models.Q(('body__isnull', True), ('role', 'admin')), _connector='OR'), name='role_scope_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('body__isnull', False), ('region__isnull', True), ('role__in', ['editor', 'handler', 'head', 'intake', 'reviewer', 'window'])), models.Q(('body__isnull', True), ('region__isnull', False), ('role', 'supervisor')), models.Q(('body__isnull', True), ('role', 'admin')), _connector='OR'), name='role_scope_matches_role'),
         ),
     ]
