@@ -1,0 +1,161 @@
+"""The public search page, the API and the dictionary console (issue 4, point 6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.search.conftest import MemorySource, index_all
+from yangguang.search.backends.base import SearchBackend
+from yangguang.search.models import SearchTerm, SynonymGroup
+
+URL = "/search/"
+
+
+@pytest.fixture
+def corpus(engine: SearchBackend, memo: MemorySource, world):  # type: ignore[no-untyped-def]
+    memo.add(
+        1,
+        "关于调整城乡低保标准的通知",
+        "各乡镇：现将最低生活保障标准调整如下。",
+        body_id=world.body_a.pk,
+        category="政策文件",
+        doc_number="示民发〔2024〕5号",
+    )
+    memo.add(
+        2,
+        "东区最低生活保障审批办法",
+        "低保审批流程。",
+        body_id=world.body_b.pk,
+        category="政策文件",
+    )
+    for i in range(3, 30):
+        memo.add(i, f"防汛值班安排第{i}期", "防汛工作。", body_id=world.body_a.pk)
+    index_all(engine, memo)
+    return memo
+
+
+def test_page_shows_highlighted_hits_and_facets(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "低保"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "<mark>低保</mark>" in html and "<mark>最低生活保障</mark>" in html
+    assert "发布机构" in html and "示范县人力资源和社会保障局" in html
+    assert 'name="viewport"' in html
+
+
+def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "低保", "body": world.body_b.credit_code})
+    html = r.content.decode()
+    assert r.context["outcome"].total == 1
+    assert [h.id for h in r.context["outcome"].hits] == [2]
+    assert "审批办法" in html and "关于调整城乡" not in html
+    assert f"在“{world.body_b.name}”内检索" in html
+
+
+def test_document_number_puts_it_first(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "示民发[2024]5号"})
+    hits = r.context["outcome"].hits
+    assert hits[0].id == 1 and "文号匹配" in r.content.decode()
+
+
+def test_pagination_links(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "防汛", "page": "2"})
+    html = r.content.decode()
+    assert r.context["outcome"].page == 2 and "第 2 / 3 页" in html
+    assert "q=%E9%98%B2%E6%B1%9B&amp;page=3" in html or "page=3" in html
+
+
+def test_zero_result_help(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "低包"})
+    html = r.content.decode()
+    assert "没有找到" in html and "试试" in html and ">低保</a>" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": ""},
+        {"q": "，。！"},
+        {"q": '" * : ( ) AND NEAR'},
+        {"q": "低" * 10_000},
+        {"q": "低保", "page": "abc"},
+        {"q": "低保", "page": "-1"},
+        {"q": "低保", "page": "99999999999999999999"},
+        {"q": "低保", "year": "二〇二四"},
+        {"q": "低保", "year": "99999"},
+        {"q": "低保", "validity": "maybe"},
+        {"q": "低保", "body": "不存在"},
+        {"q": "低保", "body": "91370000000000000X"},
+        {"q": "低保", "region": "'; drop table x"},
+        {"q": "低保", "category": "x" * 500},
+        {"q": "低保", "theme": "不存在"},
+        {"q": "低保", "sort": "random"},
+        {"q": "低保", "per_page": "1000000"},
+        {"q": "低保", "source": "secret"},
+    ],
+)
+def test_bad_input_gives_a_page_not_a_500(client, corpus, params) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, params)
+    assert r.status_code == 200
+    api = client.get("/api/v1/search", params)
+    assert api.status_code == 200, api.content
+
+
+def test_invalid_filters_explained_in_chinese(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    html = client.get(
+        URL, {"q": "低保", "year": "abc", "body": "nope", "page": "x"}
+    ).content.decode()
+    assert "年份无效" in html and "未找到指定的机构" in html and "页码无效" in html
+
+
+def test_api_returns_hits_facets_and_notices(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/v1/search", {"q": "低保", "body": world.body_a.credit_code})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["total"] == 1 and data["mode"] == "and"
+    hit = data["hits"][0]
+    assert hit["id"] == 1 and "<mark>" in hit["snippet_html"] and hit["url"] == "/memo/1/"
+    assert {"body", "category", "year", "validity"} <= set(data["facets"])
+    r = client.get("/api/v1/search", {"q": "低保 防汛"})
+    assert r.json()["mode"] == "or" and r.json()["notices"]
+    assert "/api/v1/search" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_api_does_not_show_withdrawn(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    corpus.public.discard(2)
+    data = client.get("/api/v1/search", {"q": "低保"}).json()
+    assert [h["id"] for h in data["hits"]] == [1]
+
+
+# -- the dictionary console ---------------------------------------------------------------------
+DICT_URL = "/console/search/dictionary/"
+
+
+def test_dictionary_console_for_administrators(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.admin)
+    assert client.get(DICT_URL).status_code == 200
+    r = client.post(DICT_URL, {"action": "add_term", "word": "秸秆禁烧", "note": "环保"})
+    assert r.status_code == 302 and SearchTerm.objects.filter(word="秸秆禁烧").exists()
+    r = client.post(DICT_URL, {"action": "add_synonym", "terms": "秸秆禁烧，禁烧秸秆"})
+    assert r.status_code == 302 and SynonymGroup.objects.get().words() == ["秸秆禁烧", "禁烧秸秆"]
+    r = client.post(DICT_URL, {"action": "add_term", "word": "秸秆禁烧"})
+    assert r.status_code == 200 and "已在词典中" in r.content.decode()
+    assert 'value="秸秆禁烧"' in r.content.decode()  # redisplayed with what was typed
+    r = client.post(DICT_URL, {"action": "add_synonym", "terms": "只有一个"})
+    assert "至少包含两个" in r.content.decode()
+    term = SearchTerm.objects.get()
+    assert client.post(DICT_URL, {"action": "delete_term", "id": term.pk}).status_code == 302
+    assert not SearchTerm.objects.exists()
+    assert client.post(DICT_URL, {"action": "delete_term", "id": "x"}).status_code == 200
+
+
+def test_dictionary_console_cannot_be_seen_by_others(client, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(DICT_URL)
+    assert r.status_code == 302 and reverse("console:login") in r["Location"]
+    for user in (world.handler_a, world.editor_a, world.county_supervisor):
+        client.force_login(user)
+        assert client.get(DICT_URL).status_code == 404
+        assert client.post(DICT_URL, {"action": "add_term", "word": "秸秆禁烧"}).status_code == 404
+    assert not SearchTerm.objects.exists()

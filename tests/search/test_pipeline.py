@@ -1,0 +1,134 @@
+"""Publications reach the index through the outbox, after commit; withdrawn ones leave it and
+are never shown even while the index lags (issue 4, point 3)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.disclosure.conftest import make_pub, publish
+from tests.search.conftest import MemorySource
+from yangguang.core.models import OutboxMessage
+from yangguang.search.backends.base import SearchBackend
+from yangguang.search.indexing import process_outbox
+from yangguang.search.service import run_search
+
+
+def ids(outcome) -> list[int]:  # type: ignore[no-untyped-def]
+    return [h.id for h in outcome.hits]
+
+
+def test_publish_is_indexed_right_after_commit(
+    engine: SearchBackend, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = publish(world, make_pub(world, title="关于发放高龄津贴的通知", keywords="高龄津贴"))
+    msg = OutboxMessage.objects.filter(topic="search.reindex", payload__id=pub.pk).latest("id")
+    assert msg.processed_at is not None and msg.error == ""
+    out = run_search("高龄津贴")
+    assert ids(out) == [pub.pk]
+    hit = out.hits[0]
+    assert hit.source == "publication" and hit.body_name == world.body_a.name
+    assert hit.doc_number == pub.doc_number
+
+
+def test_draft_is_not_indexed(
+    engine: SearchBackend, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_pub(world, title="尚未发布的高龄津贴草稿")
+    process_outbox()
+    assert run_search("高龄津贴").total == 0
+
+
+def test_withdrawn_leaves_the_index_and_is_hidden_while_it_lags(
+    engine: SearchBackend, world
+) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.disclosure import services
+
+    pub = publish(world, make_pub(world, title="关于发放高龄津贴的通知"))
+    assert process_outbox() >= 1
+    assert ids(run_search("高龄津贴")) == [pub.pk]
+    services.publication_withdraw(actor=world.reviewer_a, publication=pub, reason="内容有误")
+    # The outbox has not been processed: the index still holds it, the page must not show it.
+    out = run_search("高龄津贴")
+    assert out.hits == [] and out.hidden == 1
+    process_outbox()
+    assert engine.count() == 0
+
+
+def test_validity_change_is_reindexed(engine: SearchBackend, world) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.disclosure import services
+
+    pub = publish(world, make_pub(world, title="关于发放高龄津贴的通知"))
+    process_outbox()
+    services.publication_set_validity(actor=world.reviewer_a, publication=pub, validity="repealed")
+    process_outbox()
+    hit = run_search("高龄津贴").hits[0]
+    assert hit.repealed and hit.validity == "repealed"
+
+
+def test_bad_outbox_messages_are_parked_with_an_error(engine: SearchBackend, db) -> None:  # type: ignore[no-untyped-def]
+    bad = [
+        OutboxMessage.objects.create(topic="search.reindex", payload={"source": "nope", "id": 1}),
+        OutboxMessage.objects.create(topic="search.reindex", payload={"id": 1}),
+        OutboxMessage.objects.create(
+            topic="search.reindex", payload={"source": "publication", "id": "x"}
+        ),
+    ]
+    other = OutboxMessage.objects.create(topic="mail.send", payload={})
+    process_outbox()
+    for m in bad:
+        m.refresh_from_db()
+        assert m.processed_at is None and m.error and m.attempts >= 10
+    other.refresh_from_db()
+    assert other.processed_at is None and other.attempts == 0
+
+
+def test_commands_process_outbox_and_rebuild(engine: SearchBackend, memo: MemorySource, db) -> None:  # type: ignore[no-untyped-def]
+    memo.add(1, "关于开展森林防火检查的通知")
+    memo.add(2, "森林防火责任制")
+    OutboxMessage.objects.create(topic="search.reindex", payload={"source": "memo", "id": 1})
+    out = io.StringIO()
+    call_command("process_search_outbox", stdout=out)
+    assert "已处理 1 条" in out.getvalue()
+    assert ids(run_search("森林防火")) == [1]
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    text = out.getvalue()
+    assert "完成" in text and "2/2" in text
+    assert set(ids(run_search("森林防火"))) == {1, 2}
+
+
+def test_rebuild_marks_pending_messages_done(engine: SearchBackend, memo: MemorySource, db) -> None:  # type: ignore[no-untyped-def]
+    memo.add(1, "森林防火")
+    msg = OutboxMessage.objects.create(topic="search.reindex", payload={"source": "memo", "id": 1})
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    msg.refresh_from_db()
+    assert msg.processed_at is not None
+
+
+@pytest.mark.parametrize("who", ["anonymous"])
+def test_failure_during_immediate_delivery_leaves_message_pending(
+    engine: SearchBackend,
+    memo: MemorySource,
+    db,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    who: str,
+) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.search import indexing
+
+    def boom(*a, **k):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(indexing, "apply", boom)
+    memo.add(1, "森林防火")
+    with django_capture_on_commit_callbacks(execute=True):
+        msg = OutboxMessage.objects.create(
+            topic="search.reindex", payload={"source": "memo", "id": 1}
+        )
+    msg.refresh_from_db()
+    assert msg.processed_at is None and "disk full" in msg.error and msg.attempts == 1
