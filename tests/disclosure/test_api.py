@@ -1,0 +1,144 @@
+"""JSON API: public list/detail over publications_public() only; staff API with Bearer tokens
+through the same services and permissions (editor of body A cannot touch body B: 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from tests.conftest import World
+from tests.disclosure.conftest import make_pub, publish
+from yangguang.disclosure.models import Publication, State
+from yangguang.orgs.tokens import token_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user: object) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user).secret}"}  # type: ignore[arg-type]
+
+
+def test_public_list_and_detail(world: World) -> None:
+    shown = publish(world, make_pub(world, title="公开的通知"))
+    make_pub(world, title="草稿")
+    c = Client()
+    r = c.get("/api/v1/publications", {"body": world.body_a.credit_code})
+    assert r.status_code == 200
+    body = r.json()
+    assert [i["title"] for i in body["items"]] == ["公开的通知"]
+    assert body["items"][0]["index_number"] == shown.index_number
+    r = c.get(f"/api/v1/publications/{shown.index_number}")
+    assert r.status_code == 200 and r.json()["title"] == "公开的通知"
+    assert r.json()["validity"] == "有效"
+    draft = Publication.objects.get(title="草稿")
+    assert c.get(f"/api/v1/publications/{draft.index_number}").json() == {"detail": "未找到。"}
+    assert c.get("/api/v1/publications", {"page_size": 1000}).status_code == 422
+    assert c.get("/api/v1/publications", {"year": "2019"}).json()["items"] == []
+
+
+def test_staff_workflow_over_api(world: World) -> None:
+    ed, rv = bearer(world.editor_a), bearer(world.reviewer_a)
+    c = Client()
+    r = c.post(
+        "/api/v1/staff/publications",
+        {
+            "body": world.body_a.credit_code,
+            "title": "关于公布2026年就业见习基地的通知",
+            "written_on": "2026-03-02",
+            "doc_number": "示人社发〔2026〕12号",
+            "theme": "15",
+            "body_html": "<p>正文<script>x</script></p>",
+        },
+        content_type="application/json",
+        **ed,
+    )
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["state"] == "draft" and r.json()["theme"] == "劳动、人事、监察"
+    r = c.patch(
+        f"/api/v1/staff/publications/{pk}",
+        {"summary": "概述"},
+        content_type="application/json",
+        **ed,
+    )
+    assert r.status_code == 200 and r.json()["summary"] == "概述"
+    assert c.post(f"/api/v1/staff/publications/{pk}/submit", **ed).json()["state"] == "submitted"
+    # the editor may not approve
+    assert c.post(f"/api/v1/staff/publications/{pk}/approve", **ed).status_code == 404
+    r = c.post(
+        f"/api/v1/staff/publications/{pk}/return",
+        {"reason": ""},
+        content_type="application/json",
+        **rv,
+    )
+    assert r.status_code == 400 and "理由" in r.json()["detail"]
+    assert c.post(f"/api/v1/staff/publications/{pk}/approve", **rv).json()["state"] == "approved"
+    r = c.post(
+        f"/api/v1/staff/publications/{pk}/publish", {}, content_type="application/json", **rv
+    )
+    assert r.json()["state"] == "published"
+    r = c.post(
+        f"/api/v1/staff/publications/{pk}/withdraw",
+        {"reason": "重复发布"},
+        content_type="application/json",
+        **rv,
+    )
+    assert r.json()["state"] == "withdrawn"
+    # illegal: publishing a withdrawn document
+    r = c.post(
+        f"/api/v1/staff/publications/{pk}/publish", {}, content_type="application/json", **rv
+    )
+    assert r.status_code == 400
+    assert Publication.objects.get(pk=pk).state == State.WITHDRAWN
+
+
+def test_staff_api_cannot_touch_other_body(world: World, editor_b: object) -> None:
+    pub = make_pub(world)
+    c = Client()
+    eb = bearer(editor_b)
+    assert c.get(f"/api/v1/staff/publications/{pub.pk}", **eb).status_code == 404
+    r = c.patch(
+        f"/api/v1/staff/publications/{pub.pk}",
+        {"title": "改"},
+        content_type="application/json",
+        **eb,
+    )
+    assert r.status_code == 404
+    r = c.post(
+        "/api/v1/staff/publications",
+        {"body": world.body_a.credit_code, "title": "x", "written_on": "2026-03-02"},
+        content_type="application/json",
+        **eb,
+    )
+    assert r.status_code == 404
+    assert c.get(f"/api/v1/staff/publications/{pub.pk}").status_code == 401
+    assert (
+        c.get(f"/api/v1/staff/publications/{pub.pk}", HTTP_AUTHORIZATION="Bearer nope").status_code
+        == 401
+    )
+
+
+def test_staff_api_bad_input(world: World) -> None:
+    c = Client()
+    r = c.post(
+        "/api/v1/staff/publications",
+        {"body": world.body_a.credit_code, "title": "x", "written_on": str(dt.date(2999, 1, 1))},
+        content_type="application/json",
+        **bearer(world.editor_a),
+    )
+    assert r.status_code == 400 and "成文日期" in r.json()["detail"]
+    r = c.post(
+        "/api/v1/staff/publications",
+        {
+            "body": world.body_a.credit_code,
+            "title": "x",
+            "written_on": "2026-01-05",
+            "category": 999999,
+        },
+        content_type="application/json",
+        **bearer(world.editor_a),
+    )
+    assert r.status_code == 400 and "公开目录" in r.json()["detail"]
+    assert not Publication.objects.exists()
