@@ -283,3 +283,11 @@ def test_anonymous_sees_public_pages_only(world, client: Client) -> None:
         assert response.redirect_chain, url
         assert response.redirect_chain[-1][0].startswith("/console/login/"), url
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_own_body_check_needs_no_query(world, django_assert_num_queries) -> None:
+    window = Window.objects.get(pk=WindowFactory(body=world.body_a).pk)
+    can(world.head_a, "window.change", window)  # loads the grants once
+    with django_assert_num_queries(0):
+        assert can(world.head_a, "window.change", window)
+        assert can(world.head_a, "body.view", world.body_a)

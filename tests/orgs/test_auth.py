@@ -347,3 +347,16 @@ def test_500_page_is_chinese_and_standalone() -> None:
 
     html = get_template("500.html").render({})
     assert "系统繁忙" in html and 'lang="zh-CN"' in html
+
+
+def test_csrf_failure_page_is_chinese(world) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(LOGIN, {"username": "handler_a", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+
+
+def test_api_docs_use_local_static_files_only(db, client: Client) -> None:
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html

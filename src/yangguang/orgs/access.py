@@ -134,6 +134,18 @@ def _scope(obj: Any) -> tuple[int | None, str]:
     raise TypeError(f"cannot scope {type(obj).__name__} for access checks")
 
 
+def _body_id(obj: Any) -> int | None:
+    """The body an object belongs to, without loading the body (see `_scope` for the order)."""
+    if obj is None or isinstance(obj, Region):
+        return None
+    if isinstance(obj, Body):
+        return obj.pk  # type: ignore[no-any-return]
+    if callable(getattr(obj, "access_scope", None)):
+        return _scope(obj)[0]
+    body_id = getattr(obj, "body_id", None)
+    return body_id if isinstance(body_id, int) else None
+
+
 def _under(path: str, roots: Iterable[str]) -> bool:
     return any(path.startswith(root) for root in roots)
 
@@ -146,8 +158,9 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     g = grants(user)
     if not g.is_staff_member:
         return False
-    body_id, path = _scope(obj)
     verb = action.rsplit(".", 1)[-1]
+    # Own body first, from the foreign key alone: no query for the common case in lists.
+    body_id = _body_id(obj)
     if body_id is not None and definition.roles & g.body_roles.get(body_id, set()):
         return True
     if obj is None:
@@ -157,6 +170,11 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         if definition.admin and g.admin_paths:
             return True
         return verb in READ_VERBS and bool(g.supervisor_paths or g.admin_paths)
+    if not (definition.admin and g.admin_paths) and not (
+        verb in READ_VERBS and (g.supervisor_paths or g.admin_paths)
+    ):
+        return False
+    _, path = _scope(obj)
     if definition.admin and _under(path, g.admin_paths):
         return True
     return verb in READ_VERBS and _under(path, g.supervisor_paths + g.admin_paths)
