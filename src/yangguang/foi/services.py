@@ -925,7 +925,11 @@ def application_close(
     *, actor: User, application: Application, on: dt.date | None = None
 ) -> Application:
     """Confirm a proposed lapse (其他处理 1 / 2) and end the application."""
-    proposed = application.proposed_outcome
+    proposed = (
+        Application.objects.filter(pk=application.pk)
+        .values_list("proposed_outcome", flat=True)
+        .first()
+    )
     if not proposed:
         raise FoiError("没有待确认的办结建议。")
     reasons = {
