@@ -34,6 +34,7 @@ ENV_NAMES = [
     "PASSWORD_MIN_LENGTH",
     "YG_TEST_DB_SUFFIX",
     "CACHE_URL",
+    "CSRF_TRUSTED_ORIGINS",
 ]
 
 
@@ -76,6 +77,8 @@ BAD = [
     ({"LOGIN_LOCKOUT_MINUTES": "1.5"}, "应为整数"),
     ({"SESSION_IDLE_MINUTES": "-3"}, "不能小于 1"),
     ({"PASSWORD_MIN_LENGTH": "4"}, "不能小于 8"),
+    ({"ALLOWED_HOSTS": "https://gov.example.cn"}, "不要带 https://"),
+    ({"CSRF_TRUSTED_ORIGINS": "gov.example.cn"}, "应以 https:// 开头"),
 ]
 
 

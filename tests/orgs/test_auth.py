@@ -360,3 +360,44 @@ def test_api_docs_use_local_static_files_only(db, client: Client) -> None:
     html = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_login_page_states_the_rules(db, client: Client, settings) -> None:
+    settings.SESSION_COOKIE_AGE = 20 * 60
+    html = client.get(LOGIN).content.decode()
+    assert "20 分钟无操作将自动退出" in html and 'autocomplete="current-password"' in html
+
+
+def test_password_rules_are_shown_in_chinese(world, client: Client) -> None:
+    client.force_login(world.handler_a)
+    html = client.get(reverse("console:password_change")).content.decode()
+    assert "密码至少需要 10 个字符" in html and "密码必须同时包含字母和数字" in html
+
+
+def test_admin_setting_a_password_is_audited(world, client: Client) -> None:
+    client.force_login(world.admin)
+    url = f"/admin/orgs/user/{world.handler_a.pk}/password/"
+    weak = client.post(url, {"password1": "abcdefghijkl", "password2": "abcdefghijkl"})
+    assert weak.status_code == 200 and "密码必须同时包含字母和数字" in weak.content.decode()
+    response = client.post(url, {"password1": "Qiushui2026Lan", "password2": "Qiushui2026Lan"})
+    assert response.status_code == 302
+    user = User.objects.get(pk=world.handler_a.pk)
+    assert user.check_password("Qiushui2026Lan") and user.password_changed_at is not None
+    event = AuditEvent.objects.get(action="user.password_reset")
+    assert event.actor == world.admin and event.object_id == str(user.pk)
+
+
+def test_admin_unlock_action(world, client: Client) -> None:
+    from django.utils import timezone
+
+    User.objects.filter(pk=world.handler_a.pk).update(
+        locked_until=timezone.now() + dt.timedelta(minutes=10)
+    )
+    client.force_login(world.admin)
+    response = client.post(
+        "/admin/orgs/user/", {"action": "unlock", "_selected_action": [world.handler_a.pk]}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.handler_a.pk).locked_until is None
+    assert AuditEvent.objects.filter(action="user.unlock").count() == 1
+    assert login(Client(), "handler_a").status_code == 302

@@ -85,7 +85,18 @@ if not ALLOWED_HOSTS:
     if PRODUCTION:
         raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS（以逗号分隔的域名）。")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+for _host in ALLOWED_HOSTS:
+    if "/" in _host or " " in _host:
+        raise ImproperlyConfigured(
+            f"ALLOWED_HOSTS 中的“{_host}”无效：只写域名或 IP（如 gov.example.cn），"
+            "不要带 https:// 或路径。"
+        )
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in _env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"CSRF_TRUSTED_ORIGINS 中的“{_origin}”无效：应以 https:// 开头，如 https://gov.example.cn。"
+        )
 
 INSTALLED_APPS = [
     "yangguang.orgs.adminsite.YangguangAdminConfig",  # django.contrib.admin, our site
@@ -266,6 +277,8 @@ CSRF_COOKIE_HTTPONLY = False
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe the health check over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -10,8 +10,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from yangguang.orgs.adminsite import AdminOnlyMixin, AuditedAdminMixin, audit_admin_write
 from yangguang.orgs.models import (
@@ -99,6 +101,18 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
         ),
     )
     actions = ["unlock"]
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """An administrator setting someone's password is audited like any other write."""
+        with transaction.atomic():
+            response: HttpResponse = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+                audit_admin_write(request, user, "password_reset")
+        return response
 
     @admin.action(description="解除所选账户的登录锁定")
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
