@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import chinese_calendar
 
@@ -473,8 +475,10 @@ class Extension:
 ClockEvent = Pause | Restart | Extension
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(NamedTuple):
+    """A deadline recomputed from its events (immutable; a named tuple because boards compute
+    thousands of them per page)."""
+
     day0: dt.date
     limit: int  # the period including extensions
     due: dt.date | None  # None while an open pause stops the clock
@@ -486,12 +490,15 @@ class Clock:
     paused_workdays: int = 0  # working days not counted because of (closed) pauses
 
 
+_pause_start = operator.attrgetter("start")
+
+
 def _effective_pauses(
     pauses: Sequence[Pause], day0: dt.date
 ) -> list[tuple[dt.date, dt.date | None]]:
     """Pauses after day 0, sorted and merged where they overlap or touch."""
     if len(pauses) > 1:
-        pauses = sorted(pauses, key=lambda p: p.start)
+        pauses = sorted(pauses, key=_pause_start)
     spans: list[tuple[dt.date, dt.date | None]] = []
     for p in pauses:
         end = p.end
@@ -529,7 +536,8 @@ def due_date(
     With `today`, also the working days used and left and the light (`thresholds`).
     `warnings` is non-empty when any date involved lies in a year with no known schedule.
     """
-    check_days(limit, "期限工作日数")
+    if limit.__class__ is not int or limit < 0 or limit > MAX_WORKDAYS:
+        check_days(limit, "期限工作日数")
     pauses: list[Pause] = []
     day0 = start
     total = limit
@@ -554,6 +562,8 @@ def due_date(
     applied = 0
     paused_days = 0
     open_pause = False
+    span = calendar._span  # immutable: valid for its years even if the calendar grows meanwhile
+    base, ndays, cum, works = span.base, span.ndays, span.cum, span.works
     for p_start, p_end in spans:
         if p_start >= running:
             break
@@ -561,6 +571,19 @@ def due_date(
         if p_end is None:
             open_pause = True
             break
+        # Inline add_workdays(running, workdays_between(p_start, p_end)) on the span (hot path).
+        a = p_start.toordinal() - base
+        b = p_end.toordinal() - base
+        r = running.toordinal() - base
+        if 0 <= a < ndays and 0 <= b < ndays and 0 <= r < ndays:
+            k = cum[b] - cum[a]
+            target = cum[r] + k
+            if k == 0:
+                continue
+            if target <= len(works):
+                paused_days += k
+                running = _fromordinal(works[target - 1])
+                continue
         k = calendar.workdays_between(p_start, p_end)
         paused_days += k
         running = calendar.add_workdays(running, k)
@@ -573,17 +596,30 @@ def due_date(
         last = last_end
     if today is not None and today > last:
         last = today
-    warnings = tuple(calendar.warnings_for(start, last))
+    known = calendar._known_years
+    if last.year - start.year <= 1 and start.year in known and last.year in known:
+        warnings: tuple[str, ...] = ()
+    else:
+        warnings = tuple(calendar.warnings_for(start, last))
 
     if today is None:
         return Clock(day0, total, due, None, None, None, open_pause, warnings, paused_days)
 
-    used = calendar.workdays_between(day0, today) if today > day0 else 0
+    between = calendar.workdays_between
+    t = today.toordinal() - base
+    fast = 0 <= t < ndays
+    used = (
+        0
+        if today <= day0
+        else (cum[t] - cum[day0.toordinal() - base] if fast else between(day0, today))
+    )
     for p_start, p_end in spans:
         if p_start >= today:
             break
-        end = today if p_end is None or p_end > today else p_end
-        used -= calendar.workdays_between(p_start, end)
+        if p_end is None or p_end > today:
+            used -= cum[t] - cum[p_start.toordinal() - base] if fast else between(p_start, today)
+        else:
+            used -= between(p_start, p_end)
     paused = open_pause and spans[-1][0] <= today
     left = total - used
     light = _light(due, today, left, paused, thresholds)
