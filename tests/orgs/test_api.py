@@ -304,3 +304,31 @@ def test_token_user_gets_no_session(world, client: Client) -> None:
     secret = token_issue(user=world.admin).secret
     assert client.get("/console/", **bearer(secret)).status_code == 302
     UserFactory()  # unrelated users do not matter
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "detail"),
+    [
+        (RuntimeError("bug"), 500, "服务器内部错误，请稍后再试。"),
+        (PermissionError("x"), 500, "服务器内部错误，请稍后再试。"),
+        ("denied", 403, "无权访问。"),
+        ("throttled", 429, "请求过于频繁，请 30 秒后再试。"),
+    ],
+)
+def test_unexpected_errors_are_json_too(
+    db, client: Client, monkeypatch, exc, status, detail
+) -> None:
+    from django.core.exceptions import PermissionDenied
+    from ninja.errors import Throttled
+
+    from yangguang.orgs import api as orgs_api
+
+    error = {"denied": PermissionDenied(), "throttled": Throttled(30)}.get(exc, exc)
+
+    def boom():  # type: ignore[no-untyped-def]
+        raise error
+
+    monkeypatch.setattr(orgs_api, "public_bodies", boom)
+    response = client.get("/api/v1/bodies")
+    assert response.status_code == status
+    assert response.json() == {"detail": detail}

@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    HttpError,
+    Throttled,
+    ValidationError,
+)
+
+logger = logging.getLogger("yangguang.api")
 
 api = NinjaAPI(
     title="阳光政务 API",
@@ -75,6 +85,28 @@ def _on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+
+
+@api.exception_handler(AuthorizationError)
+@api.exception_handler(PermissionDenied)
+def _on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "无权访问。"}, status=403)
+
+
+@api.exception_handler(Throttled)
+def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    wait = f"请 {exc.wait} 秒后再试。" if exc.wait else "请稍后再试。"
+    response = api.create_response(request, {"detail": "请求过于频繁，" + wait}, status=429)
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+@api.exception_handler(Exception)
+def _on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug, not bad input: logged with its traceback, answered in JSON without details."""
+    logger.exception("API error on %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "服务器内部错误，请稍后再试。"}, status=500)
 
 
 @api.exception_handler(Http404)
