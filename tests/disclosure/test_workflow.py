@@ -289,3 +289,66 @@ def test_findings_must_be_resolved_before_approval(world: World) -> None:
     }
     pub = services.publication_approve(actor=world.reviewer_a, publication=pub)
     assert pub.state == State.APPROVED
+
+
+def test_correcting_a_published_document_reindexes_and_rechecks(world: World) -> None:
+    pub = publish(world, make_pub(world))
+    with pytest.raises(Http404):  # editors cannot change what is published
+        services.publication_update(actor=world.editor_a, publication=pub, data={"title": "改"})
+    before = OutboxMessage.objects.count()
+    services.publication_update(
+        actor=world.reviewer_a, publication=pub, data={"summary": "更正：补充内容概述"}
+    )
+    assert OutboxMessage.objects.count() == before + 1
+    with pytest.raises(DisclosureError, match="手机号码"):
+        services.publication_update(
+            actor=world.reviewer_a,
+            publication=pub,
+            data={"body_html": "<p>联系人手机13812345678</p>"},
+        )
+    pub.refresh_from_db()
+    assert "13812345678" not in pub.body_html and pub.summary == "更正：补充内容概述"
+
+
+def test_attachment_findings_cannot_be_masked_only_kept(world: World) -> None:
+    import io
+
+    import openpyxl
+
+    from yangguang.disclosure.files import check_upload
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "银行卡号"])
+    wb.active.append(["张三", "4111111111111111"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    f = check_upload("名单.xlsx", buf.getvalue(), max_bytes=10**7)
+    pub = services.publication_create(
+        actor=world.editor_a,
+        body=world.body_a,
+        data={"title": "补贴发放名单", "written_on": dt.date(2026, 3, 2)},
+        attachments=[f],
+    ).publication
+    pub = services.publication_submit(actor=world.editor_a, publication=pub)
+    finding = pub.findings.get()
+    assert finding.kind == "bank_card"
+    with pytest.raises(DisclosureError, match="无法在线遮盖"):
+        services.finding_resolve(actor=world.reviewer_a, finding=finding, action="mask")
+    with pytest.raises(Http404):  # the drafter is not a reviewer
+        services.finding_resolve(actor=world.editor_a, finding=finding, action="keep", reason="x")
+
+
+def test_resubmission_runs_a_fresh_check(world: World) -> None:
+    pub = make_pub(world, body_html="<p>电话13812345678</p>")
+    pub = services.publication_submit(actor=world.editor_a, publication=pub)
+    pub = services.publication_return(actor=world.reviewer_a, publication=pub, reason="删除电话")
+    services.publication_update(
+        actor=world.editor_a, publication=pub, data={"body_html": "<p>电话已删除</p>"}
+    )
+    pub = services.publication_submit(actor=world.editor_a, publication=pub)
+    assert pub.submission_count == 2
+    assert not services.open_findings(pub)
+    assert (
+        services.publication_approve(actor=world.reviewer_a, publication=pub).state
+        == State.APPROVED
+    )
