@@ -61,7 +61,6 @@ def docx_20_pages() -> bytes:
 
 
 def bench_publish() -> float:
-    import datetime as dt
 
     from django.db import transaction
     from django.utils import timezone
