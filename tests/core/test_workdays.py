@@ -591,3 +591,104 @@ def test_parse_schedule_reports_every_bad_line() -> None:
     assert "第 4 行" in errors[2]
     assert "重复" in errors[3]
     assert "超出日历范围" in errors[4]
+
+
+# --- differential check: the fast ordinal clock against a plain reference ------------------------
+
+
+def _reference_due(
+    cal: WorkCalendar,
+    start: dt.date,
+    limit: int,
+    events: list,  # type: ignore[type-arg]
+    today: dt.date | None,
+) -> tuple[dt.date | None, int | None, int | None, bool, int]:
+    """The clock written plainly with dates and the public methods (DOMAIN.md §1)."""
+    day0, total, pauses = start, limit, []
+    for ev in events:
+        if isinstance(ev, Restart):
+            day0, total = ev.day, limit
+        elif isinstance(ev, Extension):
+            total += ev.days
+        else:
+            pauses.append(ev)
+    spans: list[list] = []  # type: ignore[type-arg]
+    for p in sorted(pauses, key=lambda p: p.start):
+        if p.end is not None and p.end <= day0:
+            continue
+        s = max(p.start, day0)
+        if spans and (spans[-1][1] is None or s <= spans[-1][1]):
+            if spans[-1][1] is not None:
+                spans[-1][1] = None if p.end is None else max(spans[-1][1], p.end)
+            continue
+        spans.append([s, p.end])
+    due: dt.date | None = cal.add_workdays(day0, total)
+    applied, paused_days = [], 0
+    for s, e in spans:
+        assert due is not None
+        if s >= due:
+            break
+        applied.append((s, e))
+        if e is None:
+            due = None
+            break
+        k = cal.workdays_between(s, e)
+        paused_days += k
+        due = cal.add_workdays(due, k)
+    if today is None:
+        return due, None, None, bool(applied) and applied[-1][1] is None, paused_days
+    used = cal.workdays_between(day0, today) if today > day0 else 0
+    for s, e in applied:
+        if s >= today:
+            break
+        used -= cal.workdays_between(s, today if e is None or e > today else e)
+    paused = bool(applied) and applied[-1][1] is None and applied[-1][0] <= today
+    return due, used, total - used, paused, paused_days
+
+
+def test_property_clock_matches_the_plain_reference() -> None:
+    cal = WorkCalendar()
+    rng = random.Random(34)  # 条例 Art. 34
+    first = dt.date(2024, 1, 1).toordinal()
+    for _ in range(3000):
+        start = dt.date.fromordinal(first + rng.randint(0, 1000))
+        events: list = []  # type: ignore[type-arg]
+        day = start
+        for _ in range(rng.randint(0, 5)):
+            roll = rng.random()
+            day += dt.timedelta(days=rng.randint(0, 15))
+            if roll < 0.55:
+                back = dt.timedelta(days=rng.randint(0, 10))  # sometimes out of order / overlapping
+                p_start = day - back
+                end = None if rng.random() < 0.1 else p_start + dt.timedelta(rng.randint(0, 25))
+                events.append(Pause(p_start, end))
+            elif roll < 0.8:
+                events.append(Extension(rng.randint(0, 20)))
+            else:
+                events.append(Restart(day))
+        limit = rng.choice((0, 1, 7, 15, 20))
+        today = start + dt.timedelta(days=rng.randint(-5, 120)) if rng.random() < 0.8 else None
+        clock = due_date(cal, start, limit, events, today=today)
+        expected = _reference_due(cal, start, limit, events, today)
+        got = (clock.due, clock.used, clock.left, clock.paused, clock.paused_workdays)
+        if clock.due is None:  # paused_workdays only describes a running clock
+            got, expected = got[:4], expected[:4]
+        assert got == expected, (start, limit, events, today)
+
+
+def test_clock_grows_the_span_when_needed() -> None:
+    """A fresh calendar, a pause ending years later, today far away: still exact."""
+    cal = WorkCalendar()
+    clock = due_date(
+        cal,
+        D("2010-03-01"),
+        20,
+        [Pause(D("2010-03-02"), D("2013-03-01"))],
+        today=D("2016-01-04"),
+    )
+    ref = WorkCalendar()
+    k = ref.workdays_between(D("2010-03-02"), D("2013-03-01"))
+    assert clock.due == ref.add_workdays(ref.add_workdays(D("2010-03-01"), 20), k)
+    assert clock.light is Light.OVERDUE
+    with pytest.raises(CalendarError, match="超出日历范围"):
+        due_date(WorkCalendar(), D("2026-03-02"), 20, [Pause(D("2026-03-03"), D("2200-01-01"))])

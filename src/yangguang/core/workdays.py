@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import operator
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -487,32 +486,10 @@ class Clock(NamedTuple):
     light: Light | None
     paused: bool
     warnings: tuple[str, ...] = ()
-    paused_workdays: int = 0  # working days not counted because of (closed) pauses
+    paused_workdays: int = 0  # working days not counted because of closed pauses (running clock)
 
 
-_pause_start = operator.attrgetter("start")
-
-
-def _effective_pauses(
-    pauses: Sequence[Pause], day0: dt.date
-) -> list[tuple[dt.date, dt.date | None]]:
-    """Pauses after day 0, sorted and merged where they overlap or touch."""
-    if len(pauses) > 1:
-        pauses = sorted(pauses, key=_pause_start)
-    spans: list[tuple[dt.date, dt.date | None]] = []
-    for p in pauses:
-        end = p.end
-        if end is not None and end <= day0:
-            continue  # wholly before the (re)start: irrelevant
-        start = p.start if p.start > day0 else day0
-        if spans:
-            last_start, last_end = spans[-1]
-            if last_end is None or start <= last_end:
-                merged = None if (last_end is None or end is None) else max(last_end, end)
-                spans[-1] = (last_start, merged)
-                continue
-        spans.append((start, end))
-    return spans
+_OPEN = 1 << 30  # ordinal of an open pause's end: later than any date
 
 
 def due_date(
@@ -530,25 +507,35 @@ def due_date(
     - day 0 is `start`, or the day of the last `Restart` (which also drops extensions listed
       before it: the period counts again in full);
     - each `Extension` adds its working days to `limit`;
-    - each `Pause` that begins before the running due date moves it by the working days it
-      covers; a pause beginning on or after the due date changes nothing (the period had
-      already run out); an open pause leaves the due date unknown (`due=None`).
+    - each `Pause` (merged with any pause it overlaps or touches) that begins before the running
+      due date moves it by the working days it covers; a pause beginning on or after the due
+      date changes nothing (the period had already run out); an open pause leaves the due date
+      unknown (`due=None`) and the light `PAUSED` once it has begun.
     With `today`, also the working days used and left and the light (`thresholds`).
     `warnings` is non-empty when any date involved lies in a year with no known schedule.
     """
     if limit.__class__ is not int or limit < 0 or limit > MAX_WORKDAYS:
         check_days(limit, "期限工作日数")
-    pauses: list[Pause] = []
+    pauses: list[tuple[int, int]] = []
+    in_order = True
+    previous = 0
     day0 = start
     total = limit
     for event in events:
         if isinstance(event, Pause):
-            if event.end is not None and event.end < event.start:
+            p_start = event.start.toordinal()
+            p_end = _OPEN if event.end is None else event.end.toordinal()
+            if p_end < p_start:
                 raise CalendarError("暂停结束日不能早于开始日。")
-            pauses.append(event)
+            if p_start < previous:
+                in_order = False
+            previous = p_start
+            pauses.append((p_start, p_end))
         elif isinstance(event, Extension):
-            check_days(event.days, "延长的工作日数")
-            total += event.days
+            days = event.days
+            if days.__class__ is not int or days < 0 or days > MAX_WORKDAYS:
+                check_days(days, "延长的工作日数")
+            total += days
         elif isinstance(event, Restart):
             if event.day < day0:
                 raise CalendarError("重新计算的起算日不能早于原起算日。")
@@ -556,74 +543,106 @@ def due_date(
             total = limit
         else:
             raise CalendarError("无法识别的计时事件。")
+    if not in_order:
+        pauses.sort()
+    while True:
+        result = _clock_on_span(
+            calendar._span, calendar._known_years, start, day0, total, pauses, today, thresholds
+        )
+        if isinstance(result, Clock):
+            return result
+        # The span lacks a year (`result`): grow it (CalendarError beyond 2100) and recompute.
+        calendar._ensure(min(day0.year, result), max(day0.year, result))
 
-    running = calendar.add_workdays(day0, total)
-    spans = _effective_pauses(pauses, day0) if pauses else []
-    applied = 0
-    paused_days = 0
-    open_pause = False
-    span = calendar._span  # immutable: valid for its years even if the calendar grows meanwhile
+
+def _clock_on_span(
+    span: _Span,
+    known: frozenset[int],
+    start: dt.date,
+    day0: dt.date,
+    total: int,
+    pauses: list[tuple[int, int]],
+    today: dt.date | None,
+    thresholds: Thresholds,
+) -> Clock | int:
+    """The clock computed on one precomputed span, in day ordinals (the hot path of boards and
+    the benchmark); returns instead the year the span must grow to when it is too short."""
     base, ndays, cum, works = span.base, span.ndays, span.cum, span.works
-    for p_start, p_end in spans:
-        if p_start >= running:
-            break
-        applied += 1
-        if p_end is None:
-            open_pause = True
-            break
-        # Inline add_workdays(running, workdays_between(p_start, p_end)) on the span (hot path).
-        a = p_start.toordinal() - base
-        b = p_end.toordinal() - base
-        r = running.toordinal() - base
-        if 0 <= a < ndays and 0 <= b < ndays and 0 <= r < ndays:
-            k = cum[b] - cum[a]
-            target = cum[r] + k
-            if k == 0:
-                continue
-            if target <= len(works):
-                paused_days += k
-                running = _fromordinal(works[target - 1])
-                continue
-        k = calendar.workdays_between(p_start, p_end)
-        paused_days += k
-        running = calendar.add_workdays(running, k)
-    spans = spans[:applied]
-    due = None if open_pause else running
+    nworks = len(works)
+    d0 = day0.toordinal()
+    i0 = d0 - base
+    if not 0 <= i0 < ndays:
+        return day0.year
+    target = cum[i0] + total
+    if target > nworks:
+        return span.last_year + 1 + (target - nworks) // 240
+    due = works[target - 1] if total else d0
 
-    last = due or day0
-    last_end = spans[-1][1] if spans else None
-    if last_end is not None and last_end > last:
-        last = last_end
-    if today is not None and today > last:
-        last = today
-    known = calendar._known_years
-    if last.year - start.year <= 1 and start.year in known and last.year in known:
+    applied: list[tuple[int, int]] = []  # pauses that moved the due date, merged, in order
+    paused_days = 0
+    for p_start, p_end in pauses:
+        if p_end <= d0:
+            continue  # wholly before the (re)start: irrelevant
+        if p_start < d0:
+            p_start = d0
+        if applied and p_start <= applied[-1][1]:
+            # Overlaps or touches the previous pause: only the days beyond it are new.
+            last_start, last_end = applied[-1]
+            if p_end <= last_end:
+                continue
+            applied[-1] = (last_start, p_end)
+            counted_from = last_end
+        else:
+            if p_start >= due:
+                break  # the period had already run out
+            applied.append((p_start, p_end))
+            counted_from = p_start
+        if p_end == _OPEN:
+            break  # the clock stands still from here on
+        j = p_end - base
+        if j >= ndays:
+            return _fromordinal(p_end).year
+        k = cum[j] - cum[counted_from - base]
+        if k:
+            target = cum[due - base] + k
+            if target > nworks:
+                return span.last_year + 1 + (target - nworks) // 240
+            due = works[target - 1]
+            paused_days += k
+    open_pause = bool(applied) and applied[-1][1] == _OPEN
+
+    last = d0 if open_pause else due
+    if applied and not open_pause and applied[-1][1] > last:
+        last = applied[-1][1]
+    t = today.toordinal() if today is not None else 0
+    if t > last:
+        last = t
+    last_year = _fromordinal(last).year
+    if last_year - start.year <= 1 and start.year in known and last_year in known:
         warnings: tuple[str, ...] = ()
     else:
-        warnings = tuple(calendar.warnings_for(start, last))
+        years = range(min(start.year, last_year), max(start.year, last_year) + 1)
+        unknown = [y for y in years if y not in known]
+        warnings = (unknown_year_warning(unknown),) if unknown else ()
 
+    due_day = None if open_pause else _fromordinal(due)
     if today is None:
-        return Clock(day0, total, due, None, None, None, open_pause, warnings, paused_days)
+        return Clock(day0, total, due_day, None, None, None, open_pause, warnings, paused_days)
 
-    between = calendar.workdays_between
-    t = today.toordinal() - base
-    fast = 0 <= t < ndays
-    used = (
-        0
-        if today <= day0
-        else (cum[t] - cum[day0.toordinal() - base] if fast else between(day0, today))
-    )
-    for p_start, p_end in spans:
-        if p_start >= today:
-            break
-        if p_end is None or p_end > today:
-            used -= cum[t] - cum[p_start.toordinal() - base] if fast else between(p_start, today)
-        else:
-            used -= between(p_start, p_end)
-    paused = open_pause and spans[-1][0] <= today
+    used = 0
+    if t > d0:
+        ti = t - base
+        if ti >= ndays:
+            return today.year
+        used = cum[ti] - cum[i0]
+        for p_start, p_end in applied:
+            if p_start >= t:
+                break
+            used -= cum[(t if p_end > t else p_end) - base] - cum[p_start - base]
+    paused = open_pause and applied[-1][0] <= t
     left = total - used
-    light = _light(due, today, left, paused, thresholds)
-    return Clock(day0, total, due, used, left, light, paused, warnings, paused_days)
+    light = _light(due_day, today, left, paused, thresholds)
+    return Clock(day0, total, due_day, used, left, light, paused, warnings, paused_days)
 
 
 def _light(
