@@ -24,14 +24,14 @@ def draft_sections(
     t3 = tables.table3
     t4 = tables.table4
     by_cat = facts.get("publications_by_category", [])
-    cat_text = "、".join(f"{name}{n}条" for name, n in by_cat) if by_cat else "暂无分类数据"
+    cat_text = ("，其中" + "、".join(f"{name}{n}条" for name, n in by_cat)) if by_cat else ""
     reg = tables.table2["regulation"]
     norm = tables.table2["normative"]
     overview = (
         f"{year}年，{body_name}认真贯彻落实《中华人民共和国政府信息公开条例》，"
         f"坚持以公开为常态、不公开为例外，扎实推进政府信息公开工作。\n"
         f"（一）主动公开。全年通过政府信息公开平台主动公开政府信息"
-        f"{facts.get('publications_total', 0)}条，其中{cat_text}。"
+        f"{facts.get('publications_total', 0)}条{cat_text}。"
         f"本年制发规章{reg['issued']}件、行政规范性文件{norm['issued']}件，"
         f"废止规章{reg['repealed']}件、行政规范性文件{norm['repealed']}件；"
         f"截至{year}年12月31日，现行有效规章{reg['in_force']}件、行政规范性文件{norm['in_force']}件。\n"

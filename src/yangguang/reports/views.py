@@ -19,7 +19,13 @@ from yangguang.orgs.models import Body, Region
 from yangguang.reports import exports, services
 from yangguang.reports import national as nat
 from yangguang.reports.charts import history_charts
-from yangguang.reports.compute import ReportTables, table2_layout, table3_layout, table4_values
+from yangguang.reports.compute import (
+    ReportTables,
+    fmt_amount,
+    table2_layout,
+    table3_layout,
+    table4_values,
+)
 from yangguang.reports.models import (
     AnnualReport,
     ReportStatus,
@@ -123,6 +129,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "querystring_base": f"year={year_filter}&" if year_filter else "",
         },
     )
+
+
+def _entry_text(item: str, value: Any) -> str:
+    if value is None:
+        return ""
+    return fmt_amount(value) if item == Table2Item.FEES else str(int(value))
 
 
 def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any]:
