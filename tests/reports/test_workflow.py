@@ -181,3 +181,17 @@ def test_api_labels_exact_and_visibility(world: World, client: Client) -> None:
         client.get(f"/api/v1/reports/annual?body={world.body_a.credit_code}&year=2024").status_code
         == 404
     )
+
+
+def test_api_bearer_token_sees_draft(world: World) -> None:
+    from yangguang.orgs.tokens import token_issue
+
+    report_create(actor=world.head_a, body=world.body_a, year=2025)
+    url = f"/api/v1/reports/annual?body={world.body_a.credit_code}&year=2025"
+    secret = token_issue(user=world.handler_a).secret
+    client = Client()
+    resp = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert resp.status_code == 200 and resp.json()["status"] == "draft"
+    other = token_issue(user=world.handler_b).secret
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer yg_nope_nope").status_code == 401
