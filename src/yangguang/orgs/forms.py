@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from yangguang.orgs.models import Body, BodyKind, Region, RegionLevel
+from yangguang.orgs.services import body_field_errors, window_field_errors
 
 REQUIRED = {"required": "请填写此项。"}
 
@@ -18,6 +19,13 @@ class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         indent = "\u3000" * max(obj.depth - 1, 0)
         return f"{indent}{obj.name}（{obj.code}）"
+
+
+def _add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
+    """Show the services' own checks for every field at once, not only the first failure."""
+    for field, message in errors.items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, message)
 
 
 def _int(value: Any) -> int:
@@ -103,6 +111,21 @@ class BodyForm(forms.Form):
             raise forms.ValidationError(f"没有统一社会信用代码为 {code} 的机构。")
         return parent
 
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        errors = body_field_errors(
+            name=str(d.get("name") or "").strip(),
+            short_name=str(d.get("short_name") or "").strip(),
+            kind=str(d.get("kind") or BodyKind.DEPARTMENT),
+            credit_code=str(d.get("credit_code") or "X"),
+            address=str(d.get("address") or "").strip(),
+            phone=str(d.get("phone") or "").strip(),
+            office_hours=str(d.get("office_hours") or "").strip(),
+            email=str(d.get("email") or "").strip(),
+        )
+        _add_service_errors(self, errors)
+        return d
+
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
@@ -145,6 +168,18 @@ class WindowForm(forms.Form):
     location = forms.CharField(label="位置", max_length=100, required=False)
     phone = forms.CharField(label="电话", max_length=40, required=False)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        errors = window_field_errors(
+            code=str(d.get("code") or "").strip().upper() or "A",
+            name=str(d.get("name") or "").strip() or "-",
+            hall=str(d.get("hall") or "").strip(),
+            location=str(d.get("location") or "").strip(),
+            phone=str(d.get("phone") or "").strip(),
+        )
+        _add_service_errors(self, errors)
+        return d
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data

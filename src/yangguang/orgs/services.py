@@ -149,7 +149,9 @@ def body_field_errors(
         errors["credit_code"] = "请填写统一社会信用代码。"
     elif not credit_code.isascii():
         # Checked here because `\d` in the validator's pattern also matches full-width digits.
-        errors["credit_code"] = "统一社会信用代码含有全角或其他不允许的字符，请使用半角数字和大写字母。"
+        errors["credit_code"] = (
+            "统一社会信用代码含有全角或其他不允许的字符，请使用半角数字和大写字母。"
+        )
     else:
         message = credit_code_error(credit_code)
         if message:

@@ -56,6 +56,15 @@ def _attach(form: Any, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _data(request: HttpRequest) -> Any:
+    """Bind forms on POST even when the body is empty (so "required" errors show)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _bound(request: HttpRequest) -> tuple[Any, Any]:
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _staff(request: HttpRequest) -> User:
     """The logged-in staff member; console pages are reached only through login_required."""
     user = request.user
@@ -169,7 +178,7 @@ def region_create(request: HttpRequest) -> HttpResponse:
         if parent is not None:
             next_level = selectors.next_level(parent.level)
             initial = {"parent": parent.pk, "level": next_level, "code": parent.code[:6]}
-    form = RegionCreateForm(request.POST or None, regions=regions, initial=initial)
+    form = RegionCreateForm(_data(request), regions=regions, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -194,7 +203,7 @@ def region_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = _staff(request)
     region = get_visible_or_404(Region.objects.all(), user, "region.change", code=code)
     assert isinstance(region, Region)  # noqa: S101
-    form = RegionEditForm(request.POST or None, initial={"name": region.name, "sort": region.sort})
+    form = RegionEditForm(_data(request), initial={"name": region.name, "sort": region.sort})
     if request.method == "POST" and form.is_valid():
         try:
             services.region_update(
@@ -271,7 +280,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
     if not can(user, "body.create"):
         raise Http404("未找到")
     regions = selectors.regions_visible_to(user)
-    form = BodyForm(request.POST or None, regions=regions)
+    form = BodyForm(_data(request), regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
             body = services.body_create(actor=user, **form.service_kwargs())
@@ -291,7 +300,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     assert isinstance(body, Body)  # noqa: S101
     regions = selectors.regions_visible_to(user)
-    form = BodyForm(request.POST or None, regions=regions, initial=BodyForm.initial_for(body))
+    form = BodyForm(_data(request), regions=regions, initial=BodyForm.initial_for(body))
     if request.method == "POST" and form.is_valid():
         try:
             services.body_update(actor=user, body=body, **form.service_kwargs())
@@ -341,7 +350,7 @@ def window_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
     body = get_visible_or_404(Body.objects.select_related("region"), user, "window.change", pk=pk)
     assert isinstance(body, Body)  # noqa: S101
-    form = WindowForm(request.POST or None, initial={"hall": _default_hall(body)})
+    form = WindowForm(_data(request), initial={"hall": _default_hall(body)})
     if request.method == "POST" and form.is_valid():
         try:
             window = services.window_create(actor=user, body=body, **form.service_kwargs())
@@ -375,7 +384,7 @@ def window_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "phone": window.phone,
         "is_active": window.is_active,
     }
-    form = WindowForm(request.POST or None, initial=initial)
+    form = WindowForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.window_update(
@@ -404,7 +413,7 @@ def tree_import(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     if not can(user, "orgs.import"):
         raise Http404("未找到")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*_bound(request))
     report = None
     format_error = ""
     if request.method == "POST" and form.is_valid():
