@@ -1,6 +1,7 @@
 """Annual-report bench (issue 6): the report of a body with 100,000 applications in the year
 (≤ 1 s) and the region overview over 500 bodies (≤ 5 s).
 
+    .venv/bin/python bench/run.py reports                        # via the runner (SQLite)
     .venv/bin/python bench/bench_reports.py                      # SQLite file in a temp dir
     .venv/bin/python bench/bench_reports.py --pg postgres://postgres@127.0.0.1:5432/yangguang_bench_reports
 
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
@@ -86,14 +90,9 @@ def seed_apps(body_ids: list[int], per_body: int, rnd: random.Random) -> int:
                     replied_on=replied,
                 )
             )
-    TrackingTicket.objects.bulk_create(tickets, batch_size=5000)
-    ids = dict(
-        TrackingTicket.objects.filter(number__in=[t.number for t in tickets]).values_list(
-            "number", "id"
-        )
-    )
-    for app in rows:
-        app.ticket_id = ids[app.number]
+    TrackingTicket.objects.bulk_create(tickets, batch_size=5000)  # sets pks (SQLite ≥ 3.35, PG)
+    for app, ticket in zip(rows, tickets, strict=True):
+        app.ticket_id = ticket.pk
     Application.objects.bulk_create(rows, batch_size=5000)
     apps = list(
         Application.objects.filter(body_id__in=body_ids).values_list("id", "received_on")[
@@ -117,25 +116,7 @@ def seed_apps(body_ids: list[int], per_body: int, rnd: random.Random) -> int:
     return len(rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pg", default="", help="PostgreSQL URL of a scratch database")
-    parser.add_argument("--apps", type=int, default=100_000)
-    parser.add_argument("--bodies", type=int, default=500)
-    parser.add_argument("--per-body", type=int, default=200)
-    args = parser.parse_args()
-
-    tmp = tempfile.mkdtemp(prefix="yg-bench-reports-")
-    if args.pg:
-        name = args.pg.rsplit("/", 1)[1]
-        if not name.startswith("yangguang_bench"):
-            sys.exit("--pg database name must start with yangguang_bench")
-        _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
-        _pg_admin(args.pg, f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = args.pg
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-
+def measure(apps: int, n_bodies: int, per_body: int) -> list[dict[str, Any]]:
     import django
 
     django.setup()
@@ -146,6 +127,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from tests.factories import make_credit_code
     from yangguang.orgs.models import Body, Region, RegionLevel
+    from yangguang.reports.models import AnnualReport, ReportStatus
     from yangguang.reports.selectors import compute_tables, region_overview
 
     rnd = random.Random(6)
@@ -164,56 +146,135 @@ def main() -> None:
                 region=county,
                 credit_code=make_credit_code("379901", 100 + i),
             )
-            for i in range(args.bodies)
+            for i in range(n_bodies)
         ]
     )
     t0 = time.perf_counter()
-    n_big = seed_apps([big.pk], args.apps, rnd)
-    n_region = seed_apps([b.pk for b in bodies], args.per_body, rnd)
+    n_big = seed_apps([big.pk], apps, rnd)
+    n_region = seed_apps([b.pk for b in bodies], per_body, rnd)
     seed_s = time.perf_counter() - t0
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     vendor = connection.vendor
 
-    def best(fn, runs: int = 3) -> float:  # type: ignore[no-untyped-def]
-        times = []
+    def best(fn: Any, runs: int = 3) -> tuple[float, float]:
+        walls, cpus = [], []
         for _ in range(runs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
+            walls.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+        return min(walls) * 1000, min(cpus) * 1000
 
     in_year = compute_tables([big.pk], YEAR)[big.pk]
     if not in_year.consistent:
         sys.exit(f"identity fails: {in_year.identity_failures()}")
-    report_s = best(lambda: compute_tables([big.pk], YEAR))
-    client = Client()
-    from yangguang.reports.models import AnnualReport, ReportStatus
-
+    report_ms, report_cpu = best(lambda: compute_tables([big.pk], YEAR))
     AnnualReport.objects.create(body=big, year=YEAR, status=ReportStatus.PUBLISHED)
+    client = Client()
     api_url = f"/api/v1/reports/annual?body={big.credit_code}&year={YEAR}"
-    api_s = best(lambda: client.get(api_url, HTTP_HOST="127.0.0.1"))
-    rows, total = region_overview(county, YEAR, dt.date(YEAR + 1, 2, 1))
-    if len(rows) != args.bodies or not total.consistent:
+    api_ms, api_cpu = best(lambda: client.get(api_url, HTTP_HOST="127.0.0.1"))
+    today = dt.date(YEAR + 1, 2, 1)
+    rows, total = region_overview(county, YEAR, today)
+    if len(rows) != n_bodies or not total.consistent:
         sys.exit("region overview is wrong")
-    overview_s = best(lambda: region_overview(county, YEAR, dt.date(YEAR + 1, 2, 1)))
-    print(
-        f"[{vendor}] seeded {n_big} + {n_region} applications in {seed_s:.1f}s; "
-        f"new in {YEAR}: {in_year.table3['1']['total']}"
-    )
-    print(
-        f"[{vendor}] report tables, 1 body with {n_big} applications: {report_s * 1000:.0f} ms (≤ 1000)"
-    )
-    print(f"[{vendor}] API /reports/annual (tables + JSON): {api_s * 1000:.0f} ms")
-    print(
-        f"[{vendor}] region overview, {args.bodies} bodies / {n_region} applications: "
-        f"{overview_s * 1000:.0f} ms (≤ 5000)"
-    )
+    overview_ms, overview_cpu = best(lambda: region_overview(county, YEAR, today))
     connection.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-    if args.pg:
-        _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{args.pg.rsplit("/", 1)[1]}"')
+    note = f"{vendor}"
+    return [
+        {
+            "name": "annual report tables, 1 body",
+            "value": round(report_ms, 1),
+            "cpu": round(report_cpu, 1),
+            "unit": "ms",
+            "target": 1000.0,
+            "note": f"{note}, {n_big} applications ({in_year.table3['1']['total']} new in {YEAR})",
+        },
+        {
+            "name": "annual report API (tables + JSON)",
+            "value": round(api_ms, 1),
+            "cpu": round(api_cpu, 1),
+            "unit": "ms",
+            "note": f"{note}, same body",
+        },
+        {
+            "name": "annual report region overview",
+            "value": round(overview_ms, 1),
+            "cpu": round(overview_cpu, 1),
+            "unit": "ms",
+            "target": 5000.0,
+            "note": f"{note}, {n_bodies} bodies, {n_region} applications",
+        },
+        {
+            "name": "reports bench seeding",
+            "value": round(seed_s, 1),
+            "unit": "s",
+            "note": "set-up, not a target",
+        },
+    ]
+
+
+def run() -> list[dict[str, Any]]:
+    """Runner entry point: a subprocess with its own temporary SQLite database."""
+    from bench.run import scale
+
+    apps = max(1000, int(100_000 * scale()))
+    bodies = max(5, int(500 * scale()))
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__)),
+            "--apps",
+            str(apps),
+            "--bodies",
+            str(bodies),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", default="", help="PostgreSQL URL of a scratch database")
+    parser.add_argument("--apps", type=int, default=100_000)
+    parser.add_argument("--bodies", type=int, default=500)
+    parser.add_argument("--per-body", type=int, default=200)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="yg-bench-reports-")
+    name = ""
+    try:
+        if args.pg:
+            name = args.pg.rsplit("/", 1)[1]
+            if not name.startswith("yangguang_bench"):
+                sys.exit("--pg database name must start with yangguang_bench")
+            _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
+            _pg_admin(args.pg, f'CREATE DATABASE "{name}"')
+            os.environ["DATABASE_URL"] = args.pg
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        results = measure(args.apps, args.bodies, args.per_body)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if name:
+            from django.db import connections
+
+            connections.close_all()
+            _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        for r in results:
+            target = f" (target ≤ {r['target']})" if "target" in r else ""
+            print(f"{r['name']}: {r['value']} {r['unit']}{target} — {r.get('note', '')}")
 
 
 if __name__ == "__main__":
