@@ -215,3 +215,36 @@ def test_calendar_reflects_override_changes_without_restart(client: Client) -> N
     assert data["skipped_days"][0]["reason"] == "地方节日"
     assert stored.current_calendar().day_info(dt.date(2026, 3, 3)) is not None
     assert Override(dt.date(2026, 3, 3), False, "地方节日")  # the pure form of the row
+
+
+# --- GET /api/v1/calendar/days -------------------------------------------------------------------
+
+
+def test_api_year_days_2026(client: Client) -> None:
+    data = client.get("/api/v1/calendar/days", {"year": "2026"}).json()
+    assert data["year"] == 2026 and data["known"] is True and data["warnings"] == []
+    by_date = {d["date"]: d for d in data["days"]}
+    assert by_date["2026-02-15"]["reason"] == "春节"
+    assert by_date["2026-10-10"] == {
+        "date": "2026-10-10",
+        "kind": "makeup",
+        "reason": "国庆节调休上班",
+        "source": "calendar",
+    }
+    assert "2026-03-07" not in by_date  # ordinary weekends are not listed
+
+
+def test_api_year_days_unknown_year_and_overrides(client: Client) -> None:
+    data = client.get("/api/v1/calendar/days", {"year": "2027"}).json()
+    assert data["known"] is False and data["days"] == [] and "2027" in data["warnings"][0]
+    CalendarOverride.objects.create(day=dt.date(2027, 2, 6), is_workday=False, name="春节")
+    data = client.get("/api/v1/calendar/days", {"year": "2027"}).json()
+    assert data["days"] == [
+        {"date": "2027-02-06", "kind": "holiday", "reason": "春节", "source": "override"}
+    ]
+
+
+@pytest.mark.parametrize("year", ["", "abc", "1999", "2101", "-5", "2026.5", "²⁰²⁶", "9" * 40])
+def test_api_year_days_bad_year(client: Client, year: str) -> None:
+    r = client.get("/api/v1/calendar/days", {"year": year})
+    assert r.status_code == 400 and "年份应为" in r.json()["detail"]

@@ -10,7 +10,16 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from yangguang.core.calendar import current_calendar
-from yangguang.core.workdays import CalendarError, DayInfo, Explanation, explain, parse_period
+from yangguang.core.workdays import (
+    MAX_YEAR,
+    MIN_YEAR,
+    CalendarError,
+    DayInfo,
+    DayKind,
+    Explanation,
+    explain,
+    parse_period,
+)
 
 router = Router(tags=["节假日日历"])
 
@@ -87,6 +96,48 @@ def due_date_view(
         return explanation_dict(compute(start, workdays))
     except CalendarError as exc:
         raise HttpError(400, str(exc)) from None
+
+
+class YearOut(Schema):
+    year: int
+    known: bool  # the schedule is published (built in) or marked completely entered
+    days: list[DayOut]  # holidays, make-up working days and administrator entries
+    warnings: list[str]
+
+
+@router.get(
+    "/days",
+    response=YearOut,
+    url_name="calendar_days",
+    summary="某年的节假日与调休上班日",
+    description=(
+        "列出一年中的法定节假日、调休上班日以及管理员录入的调整（普通周末与工作日不列出）。"
+        "该年安排未知时 known 为 false，warnings 非空。"
+    ),
+)
+def year_days_view(
+    request: HttpRequest,
+    year: str = Query("", description=f"年份 {MIN_YEAR}—{MAX_YEAR}，例如 2026"),
+) -> dict[str, object]:
+    raw = (year or "").strip()
+    if not raw.isdecimal() or len(raw) > 4 or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        raise HttpError(400, f"年份应为 {MIN_YEAR}—{MAX_YEAR} 之间的整数，例如 2026。")
+    y = int(raw)
+    calendar = current_calendar()
+    first, last = dt.date(y, 1, 1), dt.date(y, 12, 31)
+    days = [
+        _day(info)
+        for info in calendar.days(first, last)
+        if info.source == "override"
+        or info.kind is DayKind.MAKEUP
+        or (info.kind is DayKind.HOLIDAY and info.name)
+    ]
+    return {
+        "year": y,
+        "known": calendar.is_known_year(y),
+        "days": days,
+        "warnings": calendar.warnings_for(first, last),
+    }
 
 
 routers = [("/calendar", router)]
