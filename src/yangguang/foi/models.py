@@ -71,6 +71,9 @@ class State(models.TextChoices):
 
 OPEN_STATES = (State.RECEIVED, State.CORRECTION, State.PROCESSING, State.CONSULTING, State.FEE)
 CLOSED_STATES = (State.REPLIED, State.TERMINATED)
+PAUSED_KEY = 1_000_000  # after every dated open application (ordinals are < 800,000 here)
+CLOSED_KEY = 3_000_000  # closed: CLOSED_KEY - ordinal(replied_on), newest first
+OPEN_KEY_LIMIT = 2_000_000  # queue_key < this ⇔ open
 
 
 class Application(models.Model):
@@ -147,6 +150,10 @@ class Application(models.Model):
         verbose_name="登记人",
     )
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Urgency order of the queue, kept in step with state/due_on by save() and the services:
+    # open with a due date → the due date's ordinal; open and paused → after them; closed →
+    # most recently replied first. One indexed column makes "most urgent first" an index scan.
+    queue_key = models.PositiveIntegerField(default=0, editable=False)
     imported = models.BooleanField("历史导入", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -161,6 +168,8 @@ class Application(models.Model):
             models.Index(fields=["body", "state", "due_on"], name="foi_app_queue"),
             models.Index(fields=["body", "applicant_key", "received_on"], name="foi_app_fee"),
             models.Index(fields=["state", "due_on"], name="foi_app_open_due"),
+            models.Index(fields=["body", "queue_key", "id"], name="foi_app_body_urgency"),
+            models.Index(fields=["queue_key", "id"], name="foi_app_urgency"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +187,19 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.queue_key = self.compute_queue_key()
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "queue_key"}
+        super().save(*args, **kwargs)
+
+    def compute_queue_key(self) -> int:
+        if self.state in OPEN_STATES:
+            return self.due_on.toordinal() if self.due_on else PAUSED_KEY
+        replied = self.replied_on.toordinal() if self.replied_on else 0
+        return CLOSED_KEY - replied
 
     @property
     def is_open(self) -> bool:

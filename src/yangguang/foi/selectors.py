@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from yangguang.core.rules import get_rule
 from yangguang.core.workdays import Light, Thresholds, WorkCalendar
@@ -24,13 +24,9 @@ def application_visible_to(viewer: Any) -> QuerySet[Application]:
 
 
 def urgency_order(qs: QuerySet[Application]) -> QuerySet[Application]:
-    """Open first, then by due date (paused clocks last), oldest receipt first."""
-    return qs.order_by(
-        F("replied_on").asc(nulls_first=True),
-        F("due_on").asc(nulls_last=True),
-        "received_on",
-        "id",
-    )
+    """Open first by due date (paused clocks after them), then closed ones newest first —
+    one indexed column (`queue_key`, kept by Application.save() and the services)."""
+    return qs.order_by("queue_key", "id")
 
 
 def thresholds_for(region_path: str = "") -> Thresholds:

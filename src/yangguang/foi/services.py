@@ -231,10 +231,11 @@ def recompute(
     stops = fee_stops_clock(app) if fee_stops is None else fee_stops
     evs = list(app.events.all()) if events is None else list(events)
     clock = compute_clock(app, evs, calendar=cal, fee_stops=stops)
-    if app.due_on != clock.due:
+    if app.due_on != clock.due or app.queue_key != app.compute_queue_key():
         app.due_on = clock.due
+        app.queue_key = app.compute_queue_key()
         if save:
-            Application.objects.filter(pk=app.pk).update(due_on=clock.due)
+            Application.objects.filter(pk=app.pk).update(due_on=clock.due, queue_key=app.queue_key)
     return clock.due
 
 
@@ -1076,7 +1077,7 @@ def recompute_open(*, batch: int = 2000) -> int:
                 updates.append(app)
         if updates:
             with transaction.atomic():
-                Application.objects.bulk_update(updates, ["due_on"], batch_size=500)
+                Application.objects.bulk_update(updates, ["due_on", "queue_key"], batch_size=500)
             changed += len(updates)
     return changed
 
