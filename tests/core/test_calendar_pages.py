@@ -188,15 +188,16 @@ def test_page_beyond_the_calendar_is_not_a_500(client: Client) -> None:
     assert "超出日历范围" in r.content.decode()
 
 
-def test_page_htmx_gets_only_the_result(client: Client) -> None:
-    r = client.get(
-        PAGE,
-        {"start": "2026-09-30", "workdays": "3"},
-        headers={"HX-Request": "true", "HX-Target": "calc-result"},
-    )
+def test_page_htmx_swaps_the_calculator_errors_included(client: Client) -> None:
+    """htmx swaps only 2xx responses: an enhanced request gets its errors with a 200."""
+    hx = {"HX-Request": "true", "HX-Target": "calculator"}
+    r = client.get(PAGE, {"start": "2026-09-30", "workdays": "3"}, headers=hx)
+    assert r.status_code == 200
     body = r.content.decode()
-    assert body.lstrip().startswith('<section id="calc-result"')
-    assert "2026年10月10日" in body and "<html" not in body
+    assert '<div id="calculator">' in body and 'hx-select="#calculator"' in body
+    assert "2026年10月10日" in body
+    r = client.get(PAGE, {"start": "2026-09-30", "workdays": "-3"}, headers=hx)
+    assert r.status_code == 200 and "不能为负数" in r.content.decode()
 
 
 def test_page_offers_common_legal_periods(client: Client) -> None:

@@ -54,7 +54,8 @@ PRESETS: list[tuple[int, str]] = [
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
     """办理期限计算器 (public): start date + working days → due date, every skipped day with
     its reason, make-up working days counted, and a warning for years with no known schedule.
-    A plain GET form: works without JavaScript; htmx swaps only the result when present."""
+    A plain GET form: works without JavaScript; with htmx the calculator block is swapped in
+    place (hx-select), errors included."""
     today = timezone.localdate()
     start = request.GET.get("start", "")
     workdays = request.GET.get("workdays", "")
@@ -77,11 +78,9 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
             ctx["result"] = result
             ctx["due_weekday"] = WEEKDAYS_ZH[result.due.weekday()]
             ctx["start_weekday"] = WEEKDAYS_ZH[result.start.weekday()]
-    status = 400 if ctx["errors"] else 200
-    template = "portal/deadline_calculator.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "calc-result":
-        template = "portal/_deadline_result.html"
-    return render(request, template, ctx, status=status)
+    # htmx swaps only 2xx responses: an enhanced request gets its errors with a 200.
+    status = 400 if ctx["errors"] and not request.headers.get("HX-Request") else 200
+    return render(request, "portal/deadline_calculator.html", ctx, status=status)
 
 
 # ---------------------------------------------------------------------------------------------
