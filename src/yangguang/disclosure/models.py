@@ -212,6 +212,9 @@ class Publication(models.Model):
             models.Index(
                 fields=["category", "state", "-published_on", "-id"], name="pub_category_latest"
             ),
+            models.Index(
+                fields=["theme", "state", "-published_on", "-id"], name="pub_theme_latest"
+            ),
             models.Index(fields=["body", "doc_number"], name="pub_body_docnum"),
         ]
         verbose_name = verbose_name_plural = "公开信息"
