@@ -195,6 +195,8 @@ def calendar_admin(request: HttpRequest) -> HttpResponse:
         "form": form,
         "bulk": bulk,
         "errors": errors,
+        "library_first": min(LIBRARY_YEARS),
+        "library_last": max(LIBRARY_YEARS),
         "example": f"{year}-01-01 休 元旦\n{year}-02-06 休 春节\n{year}-02-14 班 春节调休",
     }
     return render(request, "console/calendar.html", ctx, status=400 if errors else 200)
