@@ -91,7 +91,7 @@ def test_publish_creates_publication_in_annual_report_category(
     with pytest.raises(ReportError, match="发布员"):
         report_publish(actor=world.head_a, report=report)
     report = report_publish(actor=world.editor_a, report=report)
-    pub = Publication.objects.get(pk=report.publication_id_ref)
+    pub = Publication.objects.get(pk=report.publication_id)
     assert pub.category.name == "年度报告"
     assert pub.index_number == report.index_number
     assert pub.index_number.startswith(world.body_a.credit_code + "/2026-")

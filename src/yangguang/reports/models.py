@@ -43,8 +43,13 @@ class AnnualReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The publication in the body's 年度报告 catalogue category (disclosure app), when created.
-    publication_id_ref = models.PositiveBigIntegerField(
-        "公开信息ID", null=True, blank=True, db_index=True
+    publication = models.ForeignKey(
+        "disclosure.Publication",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annual_reports",
+        verbose_name="公开信息",
     )
     index_number = models.CharField("索引号", max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

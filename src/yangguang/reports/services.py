@@ -228,7 +228,7 @@ def report_reopen(*, actor: User, report: AnnualReport, reason: str) -> AnnualRe
         )
         if report.status != ReportStatus.FINALISED:
             raise ReportError("只有已定稿、未发布的报告可以退回修改。")
-        if report.publication_id_ref:
+        if report.publication_id:
             raise ReportError("报告已提交发布（公开信息审核中），请先在主动公开中撤回该信息。")
         report.status = ReportStatus.DRAFT
         report.data = None
@@ -273,7 +273,7 @@ def report_publish(*, actor: User, report: AnnualReport) -> AnnualReport:
         )
         if report.status != ReportStatus.FINALISED:
             raise ReportError("只有已定稿的报告可以发布。")
-        if report.publication_id_ref:
+        if report.publication_id:
             raise ReportError("报告已提交发布，正在保密审查。")
         disclosure.catalogue_ensure(report.body)
         category = CatalogueNode.objects.filter(
@@ -293,9 +293,9 @@ def report_publish(*, actor: User, report: AnnualReport) -> AnnualReport:
             },
         )
         pub = disclosure.publication_submit(actor=actor, publication=result.publication)
-        report.publication_id_ref = pub.pk
+        report.publication = pub
         report.index_number = pub.index_number
-        report.save(update_fields=["publication_id_ref", "index_number", "updated_at"])
+        report.save(update_fields=["publication", "index_number", "updated_at"])
         audit.record(
             actor=actor,
             action="annual_report.publish_request",
@@ -313,9 +313,9 @@ def report_sync_publications(reports: Iterable[AnnualReport]) -> int:
     from yangguang.disclosure.models import State as PubState
 
     waiting = {
-        r.publication_id_ref: r
+        r.publication_id: r
         for r in reports
-        if r.status == ReportStatus.FINALISED and r.publication_id_ref
+        if r.status == ReportStatus.FINALISED and r.publication_id
     }
     if not waiting:
         return 0

@@ -17,7 +17,7 @@ def _on_publication_saved(sender: Any, instance: Any, created: bool, **kwargs: A
         return
     reports = list(
         AnnualReport.objects.filter(
-            publication_id_ref=instance.pk, status=ReportStatus.FINALISED
+            publication_id=instance.pk, status=ReportStatus.FINALISED
         ).select_related("body__region")
     )
     if reports:
