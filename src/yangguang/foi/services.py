@@ -34,6 +34,7 @@ from yangguang.foi.clock import (
 )
 from yangguang.foi.models import (
     OPEN_STATES,
+    PAUSED_KEY,
     ApplicantKind,
     Application,
     ApplicationEvent,
@@ -1039,46 +1040,63 @@ def review_case_decide(
 # Bulk recomputation after a calendar change, and the daily proposals
 
 
-def recompute_open(*, batch: int = 2000) -> int:
+@dataclass(frozen=True)
+class _Ev:
+    """A light event row for bulk recomputation (no model instances)."""
+
+    pk: int
+    kind: str
+    on: dt.date
+    data: dict[str, Any]
+
+
+def recompute_open(*, batch: int = 5000) -> int:
     """Recompute due dates of every open application (after the holiday calendar changed).
-    Returns the number of changed rows. Events are loaded per batch (no N+1)."""
+    Returns the number of changed rows. Reads plain rows per batch (no N+1, no model
+    instances) and writes one UPDATE per distinct new due date."""
+    from yangguang.core.workdays import due_date
+    from yangguang.foi.clock import REPLY_LIMIT, clock_events
+
     cal = current_calendar()
     fee_stop_by_path: dict[str, bool] = {}
     changed = 0
     last_pk = 0
     while True:
-        apps = list(
+        rows = list(
             Application.objects.filter(state__in=OPEN_STATES, pk__gt=last_pk)
-            .select_related("body__region")
-            .order_by("pk")[:batch]
+            .order_by("pk")
+            .values_list("pk", "received_on", "due_on", "body__region__path")[:batch]
         )
-        if not apps:
+        if not rows:
             break
-        last_pk = apps[-1].pk
-        events: dict[int, list[ApplicationEvent]] = {a.pk: [] for a in apps}
-        for ev in ApplicationEvent.objects.filter(application_id__in=events.keys()).order_by(
-            "on", "id"
+        last_pk = rows[-1][0]
+        events: dict[int, list[_Ev]] = {r[0]: [] for r in rows}
+        for pk, app_id, kind, on, data in (
+            ApplicationEvent.objects.filter(application_id__in=events.keys())
+            .order_by("on", "id")
+            .values_list("pk", "application_id", "kind", "on", "data")
         ):
-            events[ev.application_id].append(ev)
-        updates = []
-        for app in apps:
-            path = app.body.region.path
+            events[app_id].append(_Ev(pk, kind, on, data or {}))
+        by_due: dict[dt.date | None, list[int]] = {}
+        for pk, received_on, old_due, path in rows:
             if path not in fee_stop_by_path:
                 fee_stop_by_path[path] = bool(get_rule("foi.fee_stops_clock", path))
-            old = app.due_on
-            new = recompute(
-                app,
-                calendar=cal,
-                fee_stops=fee_stop_by_path[path],
-                events=events[app.pk],
-                save=False,
+            clock = due_date(
+                cal,
+                received_on,
+                REPLY_LIMIT,
+                clock_events(events[pk], fee_stops=fee_stop_by_path[path]),  # type: ignore[arg-type]
             )
-            if new != old:
-                updates.append(app)
-        if updates:
-            with transaction.atomic():
-                Application.objects.bulk_update(updates, ["due_on", "queue_key"], batch_size=500)
-            changed += len(updates)
+            if clock.due != old_due:
+                by_due.setdefault(clock.due, []).append(pk)
+        with transaction.atomic():
+            for due, ids in by_due.items():
+                key = due.toordinal() if due is not None else PAUSED_KEY
+                for i in range(0, len(ids), 900):
+                    Application.objects.filter(pk__in=ids[i : i + 900]).update(
+                        due_on=due, queue_key=key
+                    )
+                changed += len(ids)
     return changed
 
 
