@@ -11,7 +11,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -122,6 +122,16 @@ def _set_cell(
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def _widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths (Word and LibreOffice both honour per-cell widths)."""
+    table.autofit = False
+    for col, w in zip(table.columns, widths_cm, strict=False):
+        col.width = Cm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(w)
+
+
 def build_docx(report: AnnualReport, tables: ReportTables) -> bytes:
     doc = Document()
     style = doc.styles["Normal"]
@@ -159,6 +169,7 @@ def build_docx(report: AnnualReport, tables: ReportTables) -> bytes:
             _set_cell(t.cell(i, 0), row["label"])
             for j, v in enumerate(row["values"], start=1):
                 _set_cell(t.cell(i, j), str(v))
+        _widths(t, [4.0] + [(12.0 / (ncols - 1))] * (ncols - 1))
         doc.add_paragraph()
 
     section("applications")
@@ -181,6 +192,7 @@ def build_docx(report: AnnualReport, tables: ReportTables) -> bytes:
         if row["has_values"]:
             for j, v in enumerate(row["values"], start=1):
                 _set_cell(t.cell(i, j), str(v))
+    _widths(t, [6.0] + [1.4] * 7)
     doc.add_paragraph()
 
     section("reviews")
