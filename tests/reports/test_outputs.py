@@ -113,6 +113,14 @@ def test_publish_creates_publication_in_annual_report_category(
     assert client.get("/reports/annual/").content.decode().count(report.title) == 1
     for fmt in ("docx", "xlsx"):
         assert client.get(f"/reports/annual/{report.pk}/download/{fmt}/").status_code == 200
+    # withdrawn in 主动公开: the report is no longer public and can be published again
+    pub.refresh_from_db()
+    disclosure.publication_withdraw(actor=world.reviewer_a, publication=pub, reason="内容需更正")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FINALISED and report.publication is None
+    assert client.get(f"/reports/annual/{report.pk}/").status_code == 404
+    again = report_publish(actor=world.editor_a, report=report)
+    assert again.publication is not None and again.index_number != pub.index_number
 
 
 def test_docx_and_xlsx_content(world: World, client: Client) -> None:

@@ -346,6 +346,30 @@ def report_sync_publications(reports: Iterable[AnnualReport]) -> int:
     return done
 
 
+def report_publication_withdrawn(*, report: AnnualReport, reason: str = "") -> AnnualReport:
+    """The report's publication was withdrawn in 主动公开: back to 已定稿 (frozen tables kept),
+    unlinked, so that it can be published again."""
+    with transaction.atomic():
+        old = report.status
+        AnnualReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FINALISED,
+            publication=None,
+            index_number="",
+            published_on=None,
+            published_at=None,
+        )
+        report.refresh_from_db()
+        audit.record(
+            actor=None,
+            action="annual_report.unpublish",
+            obj=report,
+            body=report.body,
+            changes={"status": [old, ReportStatus.FINALISED]},
+            reason=f"公开信息已撤回：{reason}".rstrip("："),
+        )
+    return report
+
+
 def history_save(
     *,
     actor: User,

@@ -1,5 +1,6 @@
 """Keep a report's status in step with its publication: when the publication created for the
-report in the 年度报告 category is published (after 保密审查), the report becomes 已发布."""
+report in the 年度报告 category is published (after 保密审查), the report becomes 已发布; when
+that publication is withdrawn (撤回), the report goes back to 已定稿 and may be published again."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from django.db.models.signals import post_save
 def _on_publication_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     from yangguang.disclosure.models import State
     from yangguang.reports.models import AnnualReport, ReportStatus
-    from yangguang.reports.services import report_sync_publications
+    from yangguang.reports.services import report_publication_withdrawn, report_sync_publications
 
+    if instance.state == State.WITHDRAWN:
+        for report in AnnualReport.objects.filter(publication_id=instance.pk).select_related(
+            "body__region"
+        ):
+            report_publication_withdrawn(report=report, reason=instance.withdraw_reason)
+        return
     if instance.state != State.PUBLISHED:
         return
     reports = list(
