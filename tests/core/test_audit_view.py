@@ -231,3 +231,13 @@ def test_record_captures_ip_from_the_request(world, client: Client) -> None:
     client.force_login(world.admin)
     client.post(reverse("console:logout"), REMOTE_ADDR="203.0.113.9")
     assert AuditEvent.objects.get(action="auth.logout").ip == "203.0.113.9"
+
+
+def test_bulk_update_and_select_for_update_cannot_edit(world, events) -> None:
+    event = events["a"]
+    event.reason = "tampered"
+    with pytest.raises(PermissionError), transaction.atomic():
+        AuditEvent.objects.bulk_update([event], ["reason"])
+    with pytest.raises(PermissionError), transaction.atomic():
+        AuditEvent.objects.select_for_update().filter(pk=event.pk).update(reason="x")
+    assert AuditEvent.objects.get(pk=event.pk).reason == ""
