@@ -11,4 +11,5 @@ class FoiConfig(AppConfig):
         from yangguang.foi import access, rules  # noqa: F401 - registers actions and rules
 
         nav.portal("依申请公开", "portal:foi_apply", 30)
+        nav.portal("申请查询", "portal:foi_track", 31)
         nav.console("依申请公开", "console:foi_queue", "foi.list", 30)

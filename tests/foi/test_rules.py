@@ -1,0 +1,163 @@
+"""Bad input (clear Chinese errors) and the permission matrix at the service layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.http import Http404
+
+from tests.foi.conftest import org, person, register
+from yangguang.foi import services as s
+from yangguang.foi.services import FoiError
+from yangguang.foi.validators import mask_id, mask_name, mask_phone, resident_id_error
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("number", "error"),
+    [
+        ("370921199001011234", None),
+        ("11010519491231002X", None),
+        ("11010519491231002x", None),
+        ("370921199001011235", "校验位错误"),
+        ("37092119900101123", "18 位"),
+        ("3709211990010112AB", "前 17 位应为数字"),
+        ("370921199002301234", "出生日期无效"),
+    ],
+)
+def test_resident_id_gb11643(number: str, error: str | None) -> None:
+    result = resident_id_error(number)
+    assert (result is None) if error is None else (error in (result or ""))
+
+
+def test_masking() -> None:
+    assert mask_name("王小明") == "王**"
+    assert mask_name("欧阳") == "欧*"
+    assert mask_id("370921199001011234") == "3709**********1234"
+    assert mask_phone("13800138000") == "138****8000"
+
+
+@pytest.mark.parametrize(
+    ("over", "field", "text"),
+    [
+        ({"phone": "", "email": "", "address": "", "delivery": "pickup"}, "phone", "联系方式"),
+        ({"id_number": "370921199001011230"}, "id_number", "校验位"),
+        ({"id_number": ""}, "id_number", "证件号码"),
+        ({"description": "养老金"}, "description", "过于简单"),
+        ({"applicant_name": ""}, "applicant_name", "姓名"),
+        ({"phone": "12345"}, "phone", "格式不正确"),
+        ({"email": "not-an-email"}, "email", "邮箱"),
+        ({"delivery": "post", "address": ""}, "address", "通信地址"),
+        ({"org_kind": "business"}, "org_kind", "自然人"),
+    ],
+)
+def test_bad_applicant_input(world: Any, over: dict[str, Any], field: str, text: str) -> None:
+    with pytest.raises(FoiError) as exc:
+        s.application_submit_online(body=world.body_a, data=person(**over))
+    assert text in exc.value.errors[field]
+
+
+def test_bad_org_input(world: Any) -> None:
+    with pytest.raises(FoiError) as exc:
+        s.application_submit_online(body=world.body_a, data=org("91370921MA3C0000X1", org_kind=""))
+    assert "校验位" in exc.value.errors["credit_code"] or "字符" in exc.value.errors["credit_code"]
+    assert "组织的类型" in exc.value.errors["org_kind"]
+    good = s.application_submit_online(body=world.body_a, data=org(world.body_b.credit_code))
+    assert good.application.applicant_column == "legal"
+
+
+def test_bad_workflow_input(world: Any, frozen: Any) -> None:
+    frozen(D(2026, 2, 5))
+    app = register(world, D(2026, 2, 5))
+    with pytest.raises(FoiError, match="不能早于收到申请"):
+        s.application_reply(
+            actor=world.handler_a, application=app, outcome="disclose", on=D(2026, 2, 4)
+        )
+    with pytest.raises(FoiError, match="不能晚于今天"):
+        s.application_reply(
+            actor=world.handler_a, application=app, outcome="disclose", on=D(2026, 2, 6)
+        )
+    with pytest.raises(FoiError) as exc:
+        s.application_reply(actor=world.handler_a, application=app, outcome="unable_1")
+    assert "须写明理由" in exc.value.errors["reason"]
+    with pytest.raises(FoiError) as exc:
+        s.application_reply(
+            actor=world.handler_a, application=app, outcome="partial", reason="涉及隐私内容"
+        )
+    assert "不予公开的部分" in exc.value.errors["withheld"]
+    with pytest.raises(FoiError, match="请选择办理结果"):
+        s.application_reply(actor=world.handler_a, application=app, outcome="maybe")
+    with pytest.raises(FoiError, match="20 个工作日"):
+        s.application_extend(actor=world.head_a, application=app, days=0, reason="理由")
+    with pytest.raises(FoiError, match="延期理由"):
+        s.application_extend(actor=world.head_a, application=app, days=10, reason="")
+    with pytest.raises(FoiError, match="只能分配给本机关"):
+        s.application_assign(actor=world.head_a, application=app, handler=world.handler_b)
+    with pytest.raises(FoiError, match="状态"):
+        s.correction_receive(actor=world.handler_a, application=app)
+    with pytest.raises(FoiError, match="0 元"):
+        s.fee_notice(actor=world.handler_a, application=app, method="per_page", units=30)
+    s.application_reply(actor=world.handler_a, application=app, outcome="disclose")
+    with pytest.raises(FoiError, match="不能进行此操作"):
+        s.application_reply(actor=world.handler_a, application=app, outcome="disclose")
+    with pytest.raises(FoiError) as exc:
+        s.review_case_record(
+            actor=world.handler_a,
+            application=app,
+            kind="reconsideration",
+            filed_on=D(2026, 2, 5),
+            result="upheld",
+        )
+    assert "决定/判决日期" in exc.value.errors["decided_on"]
+
+
+ACTIONS = {
+    "register": lambda w, app: s.application_register(
+        actor=w.user, body=w.world.body_a, data=person(), channel="in_person"
+    ),
+    "assign": lambda w, app: s.application_assign(
+        actor=w.user, application=app, handler=w.world.handler_a
+    ),
+    "correction": lambda w, app: s.correction_request(
+        actor=w.user, application=app, items="补充材料清单"
+    ),
+    "extend": lambda w, app: s.application_extend(
+        actor=w.user, application=app, days=5, reason="调档"
+    ),
+    "consult": lambda w, app: s.consultation_start(actor=w.user, application=app, party="某公司"),
+    "reply": lambda w, app: s.application_reply(actor=w.user, application=app, outcome="disclose"),
+    "review": lambda w, app: s.review_case_record(
+        actor=w.user, application=app, kind="reconsideration", filed_on=D(2026, 2, 5)
+    ),
+}
+# who → actions allowed on body A's application (everything else is a 404).
+MATRIX = {
+    "intake_a": {"register", "assign"},
+    "handler_a": {"register", "correction", "consult", "reply", "review"},
+    "head_a": set(ACTIONS),
+    "handler_b": set(),
+    "editor_a": set(),
+    "county_supervisor": set(),
+    "admin": set(),
+}
+
+
+class _W:
+    def __init__(self, world: Any, user: Any) -> None:
+        self.world, self.user = world, user
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_permission_matrix(world: Any, intake_a: Any, frozen: Any, who: str, action: str) -> None:
+    frozen(D(2026, 2, 5))
+    app = register(world, D(2026, 2, 5))
+    user = intake_a if who == "intake_a" else getattr(world, who)
+    if action in MATRIX[who]:
+        ACTIONS[action](_W(world, user), app)
+    else:
+        with pytest.raises(Http404):
+            ACTIONS[action](_W(world, user), app)
