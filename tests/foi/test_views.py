@@ -222,3 +222,43 @@ def test_supervisor_region_view_sorted_by_urgency(world: Any, client: Client, fr
     html = client.get("/console/foi/").content.decode()
     assert html.index(older.number) < html.index(newer.number)
     assert client.get("/console/foi/register/").status_code == 404
+
+
+def test_released_files_on_reply_and_tracking(
+    world: Any, client: Client, frozen: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.foi.conftest import person
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    frozen(D(2026, 2, 5))
+    res = s.application_register(
+        actor=world.head_a, body=world.body_a, data=person(), channel="in_person"
+    )
+    app = res.application
+    client.force_login(world.handler_a)
+    r = client.post(
+        f"/console/foi/{app.pk}/do/attach/",
+        {"file": SimpleUploadedFile("evil.exe", b"MZ")},
+    )
+    assert r.status_code == 400 and "只能上传" in r.content.decode()
+    r = client.post(
+        f"/console/foi/{app.pk}/do/attach/",
+        {"file": SimpleUploadedFile("收支表.pdf", b"%PDF-1.4 demo")},
+    )
+    assert r.status_code == 302
+    s.application_reply(actor=world.handler_a, application=app, outcome="disclose")
+    fid = app.files.get().pk
+    assert client.get(f"/console/foi/{app.pk}/files/{fid}/").status_code == 200
+    client.force_login(world.handler_b)
+    assert client.get(f"/console/foi/{app.pk}/files/{fid}/").status_code == 404
+    client.logout()
+    assert client.get(f"/foi/track/{app.number}/files/{fid}/").status_code == 404
+    client.post("/foi/track/", {"number": app.number, "code": res.code})
+    page = client.get(f"/foi/track/{app.number}/").content.decode()
+    assert "收支表.pdf" in page
+    got = client.get(f"/foi/track/{app.number}/files/{fid}/")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 demo"
+    doc = client.get(f"/foi/track/{app.number}/reply/").content.decode()
+    assert "附件：收支表.pdf" in doc

@@ -86,6 +86,9 @@ def reply_document(app: Application, *, masked: bool = False) -> ReplyDocument:
         p.append(f"说明：{reason}")
     else:
         p.append(reason or f"根据{LAW}{d.articles}的规定，本机关不再处理该申请。")
+    names = [f.name for f in app.files.all()] if app.pk else []
+    if names:
+        p.append("附件：" + "；".join(names))
     if d is not None and d.group != "disclose":
         p.append(
             "如对本答复不服，可以自收到本答复书之日起六十日内依法申请行政复议，"

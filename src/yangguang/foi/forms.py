@@ -167,5 +167,9 @@ class ReviewForm(forms.Form):
     case_number = forms.CharField(label="案号", required=False, max_length=60)
 
 
+class AttachForm(forms.Form):
+    file = forms.FileField(label="答复附件（提供的政府信息）")
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label="文件（xlsx 或 csv）")

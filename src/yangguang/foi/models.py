@@ -262,6 +262,26 @@ class ApplicationEvent(models.Model):
         return f"{self.on} {self.get_kind_display()}"
 
 
+class ReleasedFile(models.Model):
+    """A file released to the applicant with the reply (issue 5 point 4)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("文件", upload_to="foi/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "答复附件"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FeeMethod(models.TextChoices):
     PER_ITEM = "per_item", "按件计收"
     PER_PAGE = "per_page", "按量计收"

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -47,6 +48,7 @@ from yangguang.foi.models import (
     Form,
     IdType,
     OrgKind,
+    ReleasedFile,
     ReviewCase,
     ReviewKind,
     ReviewResult,
@@ -958,6 +960,50 @@ def application_withdraw(
         reason=("申请人撤回申请。" + reason).strip(),
         on=on,
     )
+
+
+ALLOWED_FILE_TYPES = (
+    ".pdf",
+    ".ofd",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
+    ".txt",
+)
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def released_file_attach(
+    *, actor: User, application: Application, upload: UploadedFile
+) -> ReleasedFile:
+    """Attach a released file to the application (shown with the reply on the tracking page)."""
+    require(actor, "foi.handle", application)
+    name = (upload.name or "").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith(ALLOWED_FILE_TYPES):
+        raise FoiError("只能上传 PDF、OFD、Word、Excel、图片、ZIP 或文本文件。", "file")
+    if (upload.size or 0) > MAX_FILE_BYTES:
+        raise FoiError("单个文件不能超过 20 MB。", "file")
+    if application.state == State.TERMINATED:
+        raise FoiError("已终止的申请不能再附加文件。", "file")
+    with transaction.atomic():
+        rf = ReleasedFile(
+            application=application, name=name, size=upload.size or 0, uploaded_by=actor
+        )
+        rf.file.save(name, upload, save=False)
+        rf.save()
+        audit.record(
+            actor=actor,
+            action="foi.application.attach",
+            obj=application,
+            body=application.body,
+            changes={"file": name, "size": rf.size},
+        )
+    return rf
 
 
 # ---------------------------------------------------------------------------------------------

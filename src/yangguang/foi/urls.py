@@ -14,6 +14,7 @@ portal_urlpatterns = [
         {"fmt": "docx"},
         name="foi_track_reply_docx",
     ),
+    path("foi/track/<str:number>/files/<int:file_id>/", views.track_file, name="foi_track_file"),
 ]
 console_urlpatterns = [
     path("foi/", views.queue, name="foi_queue"),
@@ -26,4 +27,5 @@ console_urlpatterns = [
     path("foi/<int:pk>/do/<str:name>/", views.action, name="foi_action"),
     path("foi/<int:pk>/reply/", views.staff_reply, name="foi_reply"),
     path("foi/<int:pk>/reply.docx", views.staff_reply, {"fmt": "docx"}, name="foi_reply_docx"),
+    path("foi/<int:pk>/files/<int:file_id>/", views.staff_file, name="foi_file"),
 ]

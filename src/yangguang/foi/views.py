@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document, reply_docx
 from yangguang.foi.forms import (
     AssignForm,
+    AttachForm,
     ConsultEndForm,
     ConsultStartForm,
     CorrectionForm,
@@ -163,6 +164,7 @@ def track_detail(request: HttpRequest, number: str) -> HttpResponse:
             "app": app,
             "events": events,
             "fees": app.fee_notices.all(),
+            "files": app.files.all() if app.outcome else [],
             "name": mask_name(app.applicant_name),
             "document": reply_document(app, masked=True) if app.outcome else None,
         },
@@ -172,6 +174,25 @@ def track_detail(request: HttpRequest, number: str) -> HttpResponse:
 def track_reply(request: HttpRequest, number: str, fmt: str = "html") -> HttpResponse:
     app = _tracked(request, number)
     return _reply(app, fmt, masked=True, request=request)
+
+
+def _file_response(app: Application, file_id: int) -> FileResponse:
+    rf = app.files.filter(pk=file_id).first()
+    if rf is None:
+        raise Http404("未找到")
+    return FileResponse(rf.file.open("rb"), as_attachment=True, filename=rf.name)
+
+
+def track_file(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+    app = _tracked(request, number)
+    if not app.outcome:
+        raise Http404("尚未答复")
+    return _file_response(app, file_id)
+
+
+@login_required
+def staff_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    return _file_response(_staff_app(request, pk), file_id)
 
 
 def _reply(app: Application, fmt: str, *, masked: bool, request: HttpRequest) -> HttpResponse:
@@ -399,6 +420,7 @@ ACTION_FORMS: dict[str, tuple[type, str]] = {
     "close": (DateForm, "foi.handle"),
     "withdraw": (DateForm, "foi.handle"),
     "review": (ReviewForm, "foi.review"),
+    "attach": (AttachForm, "foi.handle"),
 }
 
 
@@ -421,7 +443,8 @@ def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -
     app = _staff_app(request, pk)
     user = request.user
     allowed = {
-        name: can(user, action, app) and (app.is_open or name == "review")
+        name: can(user, action, app)
+        and (app.is_open or name == "review" or (name == "attach" and app.state == State.REPLIED))
         for name, (_, action) in ACTION_FORMS.items()
     }
     clock = svc.compute_clock(
@@ -441,6 +464,7 @@ def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -
             "events": app.events.select_related("actor").order_by("on", "id"),
             "fees": app.fee_notices.all(),
             "reviews": app.review_cases.all(),
+            "files": app.files.all(),
             "clock": clock,
             "forms": _forms(app, bound),
             "allowed": allowed,
@@ -458,7 +482,7 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
         raise Http404("未找到")
     form_cls, perm = ACTION_FORMS[name]
     app = _staff_app(request, pk, perm)
-    form = form_cls(request.POST)
+    form = form_cls(request.POST, request.FILES)
     if name == "assign":
         form.fields["handler"].queryset = _handlers(app)
     actor: User = request.user  # type: ignore[assignment]
@@ -543,6 +567,9 @@ def _run(name: str, actor: User, app: Application, c: dict[str, Any]) -> str:
     if name == "withdraw":
         svc.application_withdraw(actor=actor, application=app, reason=c.get("note", ""), on=on)
         return "已登记申请人撤回。"
+    if name == "attach":
+        rf = svc.released_file_attach(actor=actor, application=app, upload=c["file"])
+        return f"已上传附件：{rf.name}。"
     if name == "review":
         svc.review_case_record(
             actor=actor,
