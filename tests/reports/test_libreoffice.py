@@ -13,7 +13,7 @@ import time_machine
 
 from tests.conftest import World
 from tests.reports.conftest import make_app, make_case
-from yangguang.reports.exports import build_docx, build_xlsx
+from yangguang.reports.exports import build_docx, build_region_xlsx, build_xlsx
 from yangguang.reports.selectors import report_tables
 from yangguang.reports.services import report_create, report_finalise, table2_entries_set
 
@@ -81,6 +81,28 @@ def test_docx_and_xlsx_open_in_libreoffice(world: World, tmp_path: Path) -> None
     if calc_available:
         pdf = _convert(xlsx, "pdf", tmp_path)
         assert pdf.exists() and pdf.stat().st_size > 2000
+        region_xlsx = tmp_path / "region.xlsx"
+        region_xlsx.write_bytes(
+            build_region_xlsx(
+                "示范县",
+                2025,
+                [
+                    {
+                        "body": "甲",
+                        "credit_code": "x",
+                        "region": "示范县",
+                        "status": "草稿",
+                        "deadline": "2026-01-31",
+                        "published_on": "",
+                        "late": True,
+                        "consistent": True,
+                        "new": 3,
+                    }
+                ],
+                tables,
+            )
+        )
+        assert _convert(region_xlsx, "pdf", tmp_path).stat().st_size > 2000
         # the numbers survive: Calc saves the table-三 sheet as CSV with the same labels
         _convert(
             xlsx,

@@ -86,6 +86,19 @@ def test_region_overview_rows_and_sum(world: World, client: Client) -> None:
     html = page.content.decode()
     assert "示范县人民政府" in html and "东区" not in html.split('id="overview"')[1]
     assert "逾期 2" in html
+    resp = client.get(
+        f"/console/reports/overview/download/xlsx/?region={world.county.code}&year=2025"
+    )
+    assert resp.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(resp.content))
+    status = [r for r in wb["报送情况"].iter_rows(values_only=True)][2:]
+    assert {r[0] for r in status} == {world.body_a.name, world.township_body.name, "示范县人民政府"}
+    t3 = {r[0]: r[-1] for r in wb["表三 依申请公开"].iter_rows(values_only=True) if r[0]}
+    assert t3["一、本年新收政府信息公开申请数量"] == 3
 
 
 def test_overview_permissions(world: World, client: Client) -> None:
@@ -94,6 +107,12 @@ def test_overview_permissions(world: World, client: Client) -> None:
     client.force_login(world.county_supervisor)
     # a region outside the supervised subtree
     assert client.get(f"/console/reports/overview/?region={world.county2.code}").status_code == 404
+    assert (
+        client.get(
+            f"/console/reports/overview/download/xlsx/?region={world.county2.code}"
+        ).status_code
+        == 404
+    )
     assert client.get(f"/console/reports/overview/?region={world.township.code}").status_code == 200
     client.force_login(world.admin)
     assert client.get(f"/console/reports/overview/?region={world.county2.code}").status_code == 200

@@ -244,7 +244,24 @@ def build_xlsx(report: AnnualReport, tables: ReportTables) -> bytes:
     info.append(["状态", report.get_status_display()])
     info.column_dimensions["A"].width = 20
     info.column_dimensions["B"].width = 50
+    _table_sheets(wb, tables)
 
+    ws = wb.create_sheet("文字部分")
+    for key, text in (
+        ("overview", report.overview),
+        ("problems", report.problems),
+        ("other", report.other_matters),
+    ):
+        ws.append([nat.SECTION_TITLE[key], text])
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 100
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _table_sheets(wb: Workbook, tables: ReportTables) -> None:
+    """Sheets 表二, 表三, 表四 in the national layout (labels in column A)."""
     ws = wb.create_sheet("表二 主动公开")
     for sec in table2_layout(tables):
         ws.append([sec["label"]])
@@ -295,15 +312,44 @@ def build_xlsx(report: AnnualReport, tables: ReportTables) -> bytes:
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
-    ws = wb.create_sheet("文字部分")
-    for key, text in (
-        ("overview", report.overview),
-        ("problems", report.problems),
-        ("other", report.other_matters),
-    ):
-        ws.append([nat.SECTION_TITLE[key], text])
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 100
+
+def build_region_xlsx(
+    region_name: str, year: int, rows: list[dict[str, Any]], tables: ReportTables
+) -> bytes:
+    """The 主管部门's workbook: every body's report status and the summed tables."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报送情况"
+    header = [
+        "机构",
+        "统一社会信用代码",
+        "区划",
+        "状态",
+        "发布期限",
+        "发布日期",
+        "是否逾期",
+        "勾稽关系",
+        "新收申请",
+    ]
+    ws.append([f"{region_name}{year}年度政府信息公开工作年度报告报送情况"])
+    ws.append(header)
+    for r in rows:
+        ws.append(
+            [
+                r["body"],
+                r["credit_code"],
+                r["region"],
+                r["status"],
+                r["deadline"],
+                r["published_on"] or "",
+                "逾期" if r["late"] else "",
+                "通过" if r["consistent"] else "不一致",
+                r["new"],
+            ]
+        )
+    for col, width in zip("ABCDEFGHI", (36, 22, 14, 10, 12, 12, 10, 10, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    _table_sheets(wb, tables)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -14,6 +14,11 @@ portal_urlpatterns = [
 console_urlpatterns = [
     path("reports/", views.report_list, name="reports_list"),
     path("reports/overview/", views.region_overview_view, name="reports_overview"),
+    path(
+        "reports/overview/download/xlsx/",
+        views.region_overview_xlsx,
+        name="reports_overview_xlsx",
+    ),
     path("reports/history/", views.history_view, name="reports_history"),
     path("reports/<int:pk>/", views.report_detail, name="reports_detail"),
     path("reports/<int:pk>/text/", views.report_text, name="reports_text"),

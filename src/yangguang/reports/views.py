@@ -292,26 +292,27 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _download(report, fmt)
 
 
-@login_required
-def region_overview_view(request: HttpRequest) -> HttpResponse:
+def _overview_region(request: HttpRequest) -> tuple[Region, list[Region]]:
     paths = visible_region_paths(request.user)
     if not paths:
         raise Http404("未找到")
-    regions = list(Region.objects.filter(path__in=paths).order_by("path")) or list(
-        Region.objects.filter(parent=None).order_by("path")
-    )
     if "/" in paths:
         regions = list(Region.objects.filter(parent=None).order_by("path"))
+    else:
+        regions = list(Region.objects.filter(path__in=paths).order_by("path"))
     wanted = request.GET.get("region")
     region = regions[0] if regions else None
     if wanted:
-        candidate = Region.objects.filter(code=wanted).first()
-        if candidate is None:
-            raise Http404("未找到")
-        region = candidate
+        region = Region.objects.filter(code=wanted[:12]).first()
     if region is None:
         raise Http404("未找到")
     require(request.user, "annual_report.stats", region)
+    return region, regions
+
+
+@login_required
+def region_overview_view(request: HttpRequest) -> HttpResponse:
+    region, regions = _overview_region(request)
     year = _int(request.GET.get("year"), _last_year())
     today = timezone.localdate()
     rows, total = region_overview(region, year, today)
@@ -345,6 +346,40 @@ def region_overview_view(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@login_required
+def region_overview_xlsx(request: HttpRequest) -> HttpResponse:
+    region, _ = _overview_region(request)
+    year = _int(request.GET.get("year"), _last_year())
+    rows, total = region_overview(region, year, timezone.localdate())
+    content = exports.build_region_xlsx(
+        region.name,
+        year,
+        [
+            {
+                "body": r.body.name,
+                "credit_code": r.body.credit_code,
+                "region": r.body.region.name,
+                "status": r.status_label,
+                "deadline": r.deadline.isoformat(),
+                "published_on": r.report.published_on.isoformat()
+                if r.report and r.report.published_on
+                else "",
+                "late": r.late,
+                "consistent": r.consistent,
+                "new": r.tables.table3[nat.ROW_NEW]["total"],
+            }
+            for r in rows
+        ],
+        total,
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="region-{region.code}-{year}.xlsx"'
+    return response
 
 
 @login_required
