@@ -195,3 +195,81 @@ def test_history_permissions(world: World, client: Client) -> None:
     )
     assert resp.status_code == 404
     assert not HistoricReport.objects.exists()
+
+
+def test_import_national_template_with_blank_cells_and_units() -> None:
+    """A 2021 national template as offices fill it: labels over three merged columns, blank
+    cells meaning 0, "-" in table 二, units typed into cells."""
+    rows: list[list[object]] = [
+        ["第二十条第（一）项"],
+        ["信息内容", None, "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", None, None, "-", 3],
+        ["行政规范性文件", None, "2件", None, 14],
+        ["第二十条第（八）项"],
+        ["信息内容", None, "本年收费金额（单位：万元）"],
+        ["行政事业性收费", None, "1.5万元"],
+        [
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+            None,
+            None,
+            "申请人情况",
+        ],
+        [None, None, None, "自然人", "法人或其他组织", None, None, None, None, "总计"],
+        [
+            None,
+            None,
+            None,
+            None,
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            None,
+        ],
+    ]
+    values = {
+        "1": (3, None, None, None, 1, None),
+        "3.1": (2, None, None, None, None, None),
+        "3.6.3": (1, None, None, None, 1, None),
+    }
+    for r in nat.TABLE3_ROWS_2021:
+        label: list[object] = [None, None, None]
+        label[r.level] = r.label
+        if not r.has_values:
+            rows.append(label)
+            continue
+        v = values.get(r.key) or (None,) * 6
+        if r.key == "3.7":
+            v = (3, None, None, None, 1, None)
+        total = sum(x or 0 for x in v)
+        rows.append([*label, *v, total if total else None])
+    rows += [
+        [None],
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3,
+        [None, None, None, 1, 1, "-", None, None, None, None, None, None, None, None, None],
+    ]
+    fmt, data = parse_workbook(_xlsx(rows))
+    assert fmt == "2021"
+    assert data["table2"]["regulation"] == {"issued": "0", "repealed": "0", "in_force": "3"}
+    assert data["table2"]["normative"]["issued"] == "2"
+    assert data["table2"]["fees"]["amount"] == "1.5"
+    assert data["table3"]["1"] == {
+        "natural": 3,
+        "commercial": 0,
+        "research": 0,
+        "public_interest": 0,
+        "legal_service": 1,
+        "other": 0,
+        "total": 4,
+    }
+    assert data["table3"]["3.6.3"]["legal_service"] == 1
+    assert data["table3"]["4"]["total"] == 0
+    assert data["table4"]["reconsideration"] == {
+        "upheld": 0,
+        "corrected": 0,
+        "other": 0,
+        "pending": 1,
+        "total": 1,
+    }
+    assert data["consistent"]

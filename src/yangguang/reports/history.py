@@ -33,18 +33,33 @@ def norm(value: Any) -> str:
     return _WS.sub("", str(value)).replace("\u3000", "") if value is not None else ""
 
 
+_UNIT = re.compile(r"(万元|元|件|条|个|项)$")
+_BLANK = {"", "-", "—", "/", "无", "－"}
+
+
 def _number(value: Any) -> Decimal | None:
+    """A cell as a number; None for anything that is not one (blank cells included)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return Decimal(str(value))
-    text = norm(value).replace(",", "")
-    if text in ("", "-", "—", "/"):
+    text = _UNIT.sub("", norm(value).replace(",", "").replace("，", ""))
+    if text in _BLANK:
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
+
+
+def _cell_value(row: list[Any], index: int) -> Decimal | None:
+    """The number in a located column: blank / "-" count as 0; text that is not a number is
+    refused (None)."""
+    value = row[index] if index < len(row) else None
+    if value is None or (isinstance(value, str) and norm(value) in _BLANK):
+        return Decimal(0)
+    return _number(value)
 
 
 def _rows(content: bytes) -> list[list[Any]]:
@@ -83,6 +98,28 @@ def _values_after(row: list[Any], index: int) -> list[Decimal]:
     return [n for n in (_number(c) for c in row[index + 1 :]) if n is not None]
 
 
+def _find(rows: list[list[Any]], start: int, label: str, span: int = 3) -> list[tuple[int, int]]:
+    """(row, column) of cells equal to `label` in rows start..start+span-1."""
+    out = []
+    for r in range(start, min(start + span, len(rows))):
+        for c, v in enumerate(rows[r]):
+            if isinstance(v, str) and norm(v) == label:
+                out.append((r, c))
+    return out
+
+
+def _table3_columns(rows: list[list[Any]], at: int) -> list[int] | None:
+    """Column indexes of 自然人, the five 法人或其他组织 columns and 总计, from the header that
+    starts on row `at` (the 法人 sub-headers may sit on the next row)."""
+    found: list[int] = []
+    for col in nat.TABLE3_COLUMNS:
+        hits = _find(rows, at, norm(col.label))
+        if not hits:
+            return None
+        found.append(hits[0][1])
+    return found if len(set(found)) == 7 else None
+
+
 def parse_rows(rows: list[list[Any]], fmt: str | None = None) -> tuple[str, dict[str, Any]]:
     code = fmt or detect_format(rows)
     if code not in nat.FORMATS:
@@ -95,15 +132,34 @@ def parse_rows(rows: list[list[Any]], fmt: str | None = None) -> tuple[str, dict
     table2: dict[str, dict[str, str]] = {}
     table3: dict[str, dict[str, int]] = {}
     table4: dict[str, dict[str, int]] = {}
-    header4_seen = False
+    t3_cols: list[int] | None = None
+    t2_cols: list[int] | None = None
+    t4_cols: list[int] | None = None
     for line, row in enumerate(rows, start=1):
         strings = [(i, norm(c)) for i, c in enumerate(row) if isinstance(c, str) and norm(c)]
+        texts = [s for _, s in strings]
+        if nat.NATURAL_PERSON in texts:
+            t3_cols = _table3_columns(rows, line - 1) or t3_cols
+            continue
+        if nat.ITEM_CONTENT_LABEL in texts:
+            idx = texts.index(nat.ITEM_CONTENT_LABEL)
+            t2_cols = [i for i, _ in strings[idx + 1 :]]
+            continue
+        if texts.count("结果维持") == 3:
+            t4_cols = [i for i, s in strings if s in {label for _, label in nat.TABLE4_RESULTS}]
+            continue
         # Table 三: the most specific matching label in the row (merged headings share a row).
         matches = [(i, t3_labels[s]) for i, s in strings if s in t3_labels]
         if matches:
             i, spec_row = max(matches, key=lambda m: (m[1].level, m[0]))
             if spec_row.has_values and spec_row.key not in table3:
-                nums = _values_after(row, i)
+                if t3_cols is not None and all(c > i for c in t3_cols):
+                    cells = [_cell_value(row, c) for c in t3_cols]
+                    if any(v is None for v in cells):
+                        raise ImportError_(f"第{line}行“{spec_row.label}”有不是数字的内容。")
+                    nums = [v for v in cells if v is not None]
+                else:
+                    nums = _values_after(row, i)
                 if len(nums) < 6:
                     raise ImportError_(f"第{line}行“{spec_row.label}”的数据不完整（应有7列）。")
                 counts = [int(n) for n in nums[:7]]
@@ -118,23 +174,23 @@ def parse_rows(rows: list[list[Any]], fmt: str | None = None) -> tuple[str, dict
             i, (section, t2row) = t2[0]
             if t2row.key in table2:
                 continue
-            nums = _values_after(row, i)
-            if not nums:
-                continue  # e.g. a heading mentioning the label
-            nums += [Decimal(0)] * (len(section.columns) - len(nums))
+            width = len(section.columns)
+            if t2_cols is not None and len(t2_cols) >= width and all(c > i for c in t2_cols):
+                values = [_cell_value(row, c) for c in t2_cols[:width]]
+                nums = [v if v is not None else Decimal(0) for v in values]
+            else:
+                nums = _values_after(row, i)
+                if not nums:
+                    continue  # e.g. a heading mentioning the label
+                nums += [Decimal(0)] * (width - len(nums))
             table2[t2row.key] = {
-                c.key: str(n)
-                for c, n in zip(section.columns, nums[: len(section.columns)], strict=True)
+                c.key: str(n) for c, n in zip(section.columns, nums[:width], strict=True)
             }
             continue
-        if any(s == "结果维持" for _, s in strings):
-            header4_seen = True
-            continue
-        if header4_seen and not table4:
-            cells = [_number(c) for c in row]
-            values = [int(n) for n in cells if n is not None]
-            if len(values) >= 15:
-                it = iter(values[:15])
+        if t4_cols is not None and not table4:
+            cells = [_number(row[c]) if c < len(row) else None for c in t4_cols]
+            if len(cells) == 15 and any(v is not None for v in cells):
+                it = iter(int(v) if v is not None else 0 for v in cells)
                 for g, _, _ in nat.TABLE4_GROUPS:
                     table4[g] = {r: next(it) for r, _ in nat.TABLE4_RESULTS}
     needed = [r for r in spec.table3_value_rows() if r.key not in table3]
@@ -143,11 +199,10 @@ def parse_rows(rows: list[list[Any]], fmt: str | None = None) -> tuple[str, dict
         raise ImportError_(f"未找到表三的行：{names}{'等' if len(needed) > 3 else ''}。")
     if not table4:
         table4 = {g: {r: 0 for r, _ in nat.TABLE4_RESULTS} for g, _, _ in nat.TABLE4_GROUPS}
+    names4 = {k: t + s for k, t, s in nat.TABLE4_GROUPS}
     for g, results in table4.items():
         if sum(v for r, v in results.items() if r != "total") != results["total"]:
-            raise ImportError_(
-                f"表四“{dict((k, t + s) for k, t, s in nat.TABLE4_GROUPS)[g]}”的总计与各项之和不符。"
-            )
+            raise ImportError_(f"表四“{names4[g]}”的总计与各项之和不符。")
     t = table3
     consistent = all(
         t[nat.ROW_NEW][c] + t[nat.ROW_CARRIED_IN][c]
