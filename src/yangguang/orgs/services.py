@@ -362,7 +362,9 @@ def body_update(
     if region is not None and region.pk != body.region_id:
         require(actor, "body.create", region)
     with transaction.atomic():
-        locked = Body.objects.select_for_update().select_related("region", "parent").get(pk=body.pk)
+        locked = (
+            Body.objects.select_for_update(of=("self",)).select_related("region").get(pk=body.pk)
+        )
         before = snapshot(locked)
         for field, value in (
             ("name", name),
@@ -398,7 +400,9 @@ def body_deactivate(*, actor: User, body: Body, reason: str = "") -> Body:
     """停用: the body leaves the public directory; its records and history stay."""
     require(actor, "body.change", body)
     with transaction.atomic():
-        locked = Body.objects.select_for_update().select_related("region").get(pk=body.pk)
+        locked = (
+            Body.objects.select_for_update(of=("self",)).select_related("region").get(pk=body.pk)
+        )
         if not locked.is_active:
             raise ValidationError("该机构已停用。")
         if Body.objects.filter(parent=locked, is_active=True).exists():
@@ -484,7 +488,11 @@ def window_update(
 ) -> Window:
     require(actor, "window.change", window.body)
     with transaction.atomic():
-        locked = Window.objects.select_for_update().select_related("body__region").get(pk=window.pk)
+        locked = (
+            Window.objects.select_for_update(of=("self",))
+            .select_related("body__region")
+            .get(pk=window.pk)
+        )
         before = snapshot(locked)
         if code is not None:
             locked.code = code.strip().upper()
