@@ -384,11 +384,14 @@ def explain(calendar: WorkCalendar, start: dt.date, n: int) -> Explanation:
     skipped: list[DayInfo] = []
     makeup: list[DayInfo] = []
     if due > start:
-        for info in calendar.days(start + dt.timedelta(days=1), due):
-            if not info.kind.is_work:
-                skipped.append(info)
-            elif info.kind is DayKind.MAKEUP:
-                makeup.append(info)
+        span = calendar._ensure(start.year, due.year)
+        codes, base = span.codes, span.base
+        for ordinal in range(start.toordinal() + 1, due.toordinal() + 1):
+            code = codes[ordinal - base]
+            if code == 0:
+                continue  # an ordinary working day: nothing to explain
+            info = calendar.day_info(_fromordinal(ordinal))
+            (makeup if code == 1 else skipped).append(info)
     warnings = calendar.warnings_for(start, due)
     return Explanation(start, n, due, skipped, makeup, (due - start).days, warnings)
 
