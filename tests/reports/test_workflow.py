@@ -195,3 +195,14 @@ def test_api_bearer_token_sees_draft(world: World) -> None:
     other = token_issue(user=world.handler_b).secret
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
     assert client.get(url, HTTP_AUTHORIZATION="Bearer yg_nope_nope").status_code == 401
+
+
+def test_demo_loader_is_idempotent(world: World) -> None:
+    from yangguang.reports import demo
+
+    assert demo.load() == 0  # no demo office in the test world: nothing to do
+    from tests.factories import BodyFactory
+
+    BodyFactory(name="示范市人民政府办公室", region=world.city)
+    assert demo.load() >= 1  # imported history at least
+    assert demo.load() == 0

@@ -50,6 +50,10 @@ def _check_year(year: int, today: dt.date) -> None:
 def report_create(*, actor: User, body: Body, year: int) -> AnnualReport:
     """A draft report for `body` and `year`, with a data-driven first draft of 一、五、六."""
     require(actor, "annual_report.change", body)
+    return _create(actor=actor, body=body, year=year)
+
+
+def _create(*, actor: User | None, body: Body, year: int) -> AnnualReport:
     today = timezone.localdate()
     _check_year(year, today)
     with transaction.atomic():
