@@ -74,7 +74,8 @@ class BodyForm(forms.Form):
     region = RegionChoiceField(
         label="所属区划",
         queryset=Region.objects.none(),
-        error_messages={**REQUIRED, "invalid_choice": "请选择有效的区划。"},
+        empty_label="请选择所属区划",
+        error_messages={"required": "请选择所属区划。", "invalid_choice": "请选择有效的区划。"},
     )
     parent_code = forms.CharField(
         label="上级机构统一社会信用代码",
