@@ -165,7 +165,8 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
             "can_change": can(request.user, "annual_report.change", report)
             and report.status == ReportStatus.DRAFT,
             "can_finalise": can(request.user, "annual_report.finalise", report),
-            "can_publish": can(request.user, "annual_report.publish", report),
+            "can_publish": can(request.user, "annual_report.publish", report)
+            and can(request.user, "publication.create", report.body),
             "is_draft": report.status == ReportStatus.DRAFT,
             "is_finalised": report.status == ReportStatus.FINALISED,
         }
