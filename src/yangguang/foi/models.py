@@ -170,6 +170,7 @@ class Application(models.Model):
             models.Index(fields=["state", "due_on"], name="foi_app_open_due"),
             models.Index(fields=["body", "queue_key", "id"], name="foi_app_body_urgency"),
             models.Index(fields=["queue_key", "id"], name="foi_app_urgency"),
+            models.Index(fields=["body", "handler", "queue_key"], name="foi_app_handler_urgency"),
         ]
         constraints = [
             models.CheckConstraint(
