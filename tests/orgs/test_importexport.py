@@ -365,3 +365,14 @@ def test_headers_in_any_order_and_blank_rows_skipped() -> None:
         (2, {"代码": "370900", "名称": "示范市", "层级": "市", "上级代码": ""}),
         (4, {"代码": "370921", "名称": "示范县", "层级": "县", "上级代码": "370900"}),
     ]
+
+
+def test_absent_optional_columns_keep_stored_values(world) -> None:
+    Body.objects.filter(pk=world.body_a.pk).update(email="rsj@example.gov.cn", is_active=False)
+    row = (world.body_a.credit_code, "示范县人社局", "", "政府工作部门", "370921", "", "", "", "")
+    report = import_tree(actor=world.admin, source=make_xlsx(bodies=[row]))
+    assert report.ok and report.counts["机构"] == {"updated": 1}
+    world.body_a.refresh_from_db()
+    assert world.body_a.name == "示范县人社局"
+    assert world.body_a.email == "rsj@example.gov.cn"
+    assert world.body_a.is_active is False

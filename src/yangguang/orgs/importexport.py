@@ -308,7 +308,7 @@ class _BodyRow:
     address: str
     phone: str
     office_hours: str
-    email: str
+    email: str | None  # None: the optional column is absent, keep what is stored
     is_active: bool | None
 
 
@@ -452,7 +452,7 @@ class _Checker:
         for number, cells in self.sheets[BODY_SHEET]:
             kind_text = cells["类型"]
             kind = kind_from_text(kind_text) if kind_text else ""
-            status = cells.get("状态", "")
+            status = cells.get("状态")  # None: column absent
             item = _BodyRow(
                 row=number,
                 credit_code=cells["统一社会信用代码"].upper(),
@@ -464,10 +464,10 @@ class _Checker:
                 address=cells["地址"],
                 phone=cells["电话"],
                 office_hours=cells["办公时间"],
-                email=cells.get("电子邮箱", ""),
-                is_active=ACTIVE_TEXT.get(status),
+                email=cells.get("电子邮箱"),
+                is_active=None if status is None else ACTIVE_TEXT.get(status),
             )
-            if status not in ACTIVE_TEXT:
+            if status is not None and status not in ACTIVE_TEXT:
                 self.error(BODY_SHEET, number, "状态", "状态应为“启用”或“停用”（留空表示启用）。")
             errors = body_field_errors(
                 name=item.name,
@@ -477,7 +477,7 @@ class _Checker:
                 address=item.address,
                 phone=item.phone,
                 office_hours=item.office_hours,
-                email=item.email,
+                email=item.email or "",
             )
             if not kind_text:
                 errors["kind"] = "请填写机构类型。"
@@ -548,7 +548,7 @@ class _Checker:
         parsed: list[_WindowRow] = []
         first_row: dict[tuple[str, str], int] = {}
         for number, cells in self.sheets[WINDOW_SHEET]:
-            status = cells.get("状态", "")
+            status = cells.get("状态")  # None: column absent
             item = _WindowRow(
                 row=number,
                 body_code=cells["机构信用代码"].upper(),
@@ -557,9 +557,9 @@ class _Checker:
                 hall=cells["服务大厅"],
                 location=cells["位置"],
                 phone=cells["电话"],
-                is_active=ACTIVE_TEXT.get(status),
+                is_active=None if status is None else ACTIVE_TEXT.get(status),
             )
-            if status not in ACTIVE_TEXT:
+            if status is not None and status not in ACTIVE_TEXT:
                 self.error(WINDOW_SHEET, number, "状态", "状态应为“启用”或“停用”（留空表示启用）。")
             if not item.body_code:
                 self.error(WINDOW_SHEET, number, "机构信用代码", "请填写机构信用代码。")
@@ -657,7 +657,7 @@ def _write(actor: User, plan: _Plan) -> dict[str, dict[str, int]]:
     for item in plan.bodies:
         region = regions_by_code[item.region_code]
         body = bodies_by_code.get(item.credit_code)
-        values = {f: getattr(item, f) for f in fields}
+        values = {f: getattr(item, f) for f in fields if getattr(item, f) is not None}
         if body is None:
             if not _allowed(actor, "body.create", region):
                 raise _Forbidden(

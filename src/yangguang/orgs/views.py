@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -120,12 +119,7 @@ def body_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     )
 
 
-# --- console: home (kept for the shell) ------------------------------------------------------
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
+# --- console: home ------------------------------------------------------
 
 
 @login_required
