@@ -170,3 +170,19 @@ def test_command_writes_each_format(world: World, tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="未找到"):
         call_command("annual_report", body="X" * 18, year=2025, stdout=io.StringIO())
+
+
+def test_publish_through_the_console(world: World, client: Client) -> None:
+    report = _finalised(world)
+    client.force_login(world.head_a)
+    page = client.get(f"/console/reports/{report.pk}/").content.decode()
+    assert ">提交发布</button>" not in page and "待本机构发布员提交发布" in page
+    resp = client.post(f"/console/reports/{report.pk}/publish/")
+    assert resp.status_code == 400 and "发布员" in resp.content.decode()
+    client.force_login(world.editor_a)
+    resp = client.post(f"/console/reports/{report.pk}/publish/")
+    assert resp.status_code == 302
+    report.refresh_from_db()
+    assert report.publication is not None and report.publication.state == PubState.SUBMITTED
+    client.force_login(world.handler_b)
+    assert client.post(f"/console/reports/{report.pk}/publish/").status_code == 404

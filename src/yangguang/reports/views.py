@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yangguang.disclosure.services import DisclosureError
 from yangguang.orgs.access import can, get_visible_or_404, require, visible_region_paths
 from yangguang.orgs.models import Body, Region
 from yangguang.reports import exports, services
@@ -264,14 +265,8 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_or_404(request, pk)
     try:
         services.report_publish(actor=request.user, report=report)  # type: ignore[arg-type]
-    except services.ReportError as exc:
+    except (services.ReportError, DisclosureError) as exc:
         return _rerender(request, report, str(exc))
-    except Exception as exc:  # disclosure refusals carry a Chinese message
-        from yangguang.disclosure.services import DisclosureError
-
-        if isinstance(exc, DisclosureError):
-            return _rerender(request, report, str(exc))
-        raise
     messages.success(
         request, "已在“年度报告”目录下生成公开信息并提交保密审查，审核发布后报告即为已发布。"
     )
