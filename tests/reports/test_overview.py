@@ -116,3 +116,19 @@ def test_overview_permissions(world: World, client: Client) -> None:
     assert client.get(f"/console/reports/overview/?region={world.township.code}").status_code == 200
     client.force_login(world.admin)
     assert client.get(f"/console/reports/overview/?region={world.county2.code}").status_code == 200
+
+
+def test_which_bodies_must_report_is_configurable(world: World) -> None:
+    """条例 Art. 49: administrative organs by default; a region may add e.g. public institutions."""
+    from yangguang.core.models import RuleSetting
+
+    school = BodyFactory(name="示范县第一中学", kind=BodyKind.INSTITUTION, region=world.county)
+    rows, _ = region_overview(world.county, 2025, D(2026, 2, 10))
+    assert school.pk not in {r.body.pk for r in rows}
+    RuleSetting.objects.create(
+        scope_path=world.county.path,
+        key="reports.reporting_body_kinds",
+        value=["government", "department", "township", "institution"],
+    )
+    rows, _ = region_overview(world.county, 2025, D(2026, 2, 10))
+    assert school.pk in {r.body.pk for r in rows}

@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from yangguang.core import nav
-        from yangguang.reports import access  # noqa: F401  (registers actions)
+        from yangguang.reports import access, rules  # noqa: F401  (registers actions, rules)
         from yangguang.reports.signals import connect
 
         connect()

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from yangguang.core.rules import get_rule
 from yangguang.orgs.access import visible_bodies_q
 from yangguang.orgs.models import Body, Region
 from yangguang.reports import sources
 from yangguang.reports.compute import ReportTables, fill_table2, fill_table3, fill_table4
 from yangguang.reports.models import AnnualReport, HistoricReport, ReportStatus, report_deadline
+from yangguang.reports.rules import REPORTING_KINDS
 
 
 def report_visible_to(viewer: Any) -> QuerySet[AnnualReport]:
@@ -97,10 +99,12 @@ def is_late(report: AnnualReport | None, deadline: dt.date, today: dt.date) -> b
 def region_overview(
     region: Region, year: int, today: dt.date
 ) -> tuple[list[OverviewRow], ReportTables]:
-    """Every active body in the region subtree with its report status, and the summed tables.
+    """Every active body in the region subtree that must report (configurable kinds; 条例
+    Art. 49) with its report status, and the summed tables.
     Finalised/published reports contribute their frozen tables, drafts their live tables."""
+    kinds = get_rule(REPORTING_KINDS.key, region.path)
     bodies = list(
-        Body.objects.filter(region__path__startswith=region.path, is_active=True)
+        Body.objects.filter(region__path__startswith=region.path, is_active=True, kind__in=kinds)
         .select_related("region")
         .order_by("region__path", "sort", "id")
     )
