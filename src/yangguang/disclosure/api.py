@@ -128,9 +128,9 @@ def list_publications(request: HttpRequest, filters: Query[Filters]) -> dict[str
     qs, _ = filter_public(publications_public(), filters.dict())
     start = (filters.page - 1) * filters.page_size
     rows = list(
-        qs.select_related("body", "theme", "category").order_by("-published_on", "-id")[
-            start : start + filters.page_size + 1
-        ]
+        qs.select_related("body", "theme", "category")
+        .defer("body_html", "body_text")
+        .order_by("-published_on", "-id")[start : start + filters.page_size + 1]
     )
     return {
         "page": filters.page,

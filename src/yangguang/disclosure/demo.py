@@ -31,6 +31,7 @@ from yangguang.disclosure.models import (
     State,
     Theme,
     Validity,
+    theme_root_id,
 )
 from yangguang.disclosure.services import TIMELY_WORKDAYS, catalogue_ensure, format_index_number
 from yangguang.orgs import demo as orgs_demo
@@ -182,6 +183,7 @@ def _build(
     html = _html(rng, kind, paragraphs)
     return Publication(
         body=body,
+        theme_root_id=theme_root_id(theme),
         index_number=serials.issue(body, written),
         title=title,
         doc_number=doc_number,
@@ -492,9 +494,11 @@ def generate(count: int, *, batch: int = 5000, seed: int = 1, progress: bool = F
                     published_on = today
                 delay = cal.workdays_between(written, published_on)
                 html = _html(rng, "办法", 2)
+                theme = themes[rng.randrange(len(themes))] if themes else None
                 rows.append(
                     Publication(
                         body=body,
+                        theme_root_id=theme_root_id(theme),
                         index_number=serials.issue(body, written),
                         title=f"{body.display_name}关于印发《{topic}》的通知",
                         doc_number=_doc_number(rng, body, written.year, rng.randint(1, 400)),
@@ -503,7 +507,7 @@ def generate(count: int, *, batch: int = 5000, seed: int = 1, progress: bool = F
                         published_at=timezone.make_aware(
                             dt.datetime.combine(published_on, dt.time(9, 0))
                         ),
-                        theme=themes[rng.randrange(len(themes))] if themes else None,
+                        theme=theme,
                         category=rng.choice(nodes[body.pk]),
                         keywords=topic[:20],
                         summary=topic,

@@ -26,7 +26,12 @@ class _Base(Feed):  # type: ignore[type-arg]
     language = "zh-cn"
 
     def items(self, obj: Any) -> QuerySet[Publication]:
-        return self._qs(obj).select_related("body").order_by("-published_on", "-id")[:ITEMS]
+        return (
+            self._qs(obj)
+            .select_related("body")
+            .defer("body_html", "body_text")
+            .order_by("-published_on", "-id")[:ITEMS]
+        )
 
     def _qs(self, obj: Any) -> QuerySet[Publication]:
         raise NotImplementedError

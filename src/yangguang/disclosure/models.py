@@ -7,6 +7,8 @@ a published document can be 废止 and still published (marked), a draft is alwa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -135,6 +137,16 @@ class Publication(models.Model):
         related_name="publications",
         verbose_name="主题分类",
     )
+    # The top-level theme, denormalised so that "all of 劳动、人事、监察" is one index range.
+    theme_root = models.ForeignKey(
+        Theme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     category = models.ForeignKey(
         CatalogueNode,
         on_delete=models.PROTECT,
@@ -215,12 +227,20 @@ class Publication(models.Model):
             models.Index(
                 fields=["theme", "state", "-published_on", "-id"], name="pub_theme_latest"
             ),
+            models.Index(
+                fields=["theme_root", "state", "-published_on", "-id"],
+                name="pub_theme_root_latest",
+            ),
             models.Index(fields=["body", "doc_number"], name="pub_body_docnum"),
         ]
         verbose_name = verbose_name_plural = "公开信息"
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.theme_root_id = theme_root_id(self.theme if self.theme_id else None)
+        super().save(*args, **kwargs)
 
     @property
     def is_public(self) -> bool:
@@ -229,6 +249,12 @@ class Publication(models.Model):
     @property
     def year(self) -> int | None:
         return self.published_on.year if self.published_on else None
+
+
+def theme_root_id(theme: Theme | None) -> int | None:
+    if theme is None:
+        return None
+    return theme.parent_id or theme.pk
 
 
 PUBLIC_Q = Q(state=State.PUBLISHED, mode=Mode.PROACTIVE)

@@ -5,10 +5,10 @@ latest items, link to 依申请公开), filterable lists, the detail page with t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -30,19 +30,43 @@ from yangguang.orgs.models import Body, Region
 PAGE_SIZE = 20
 
 
-class CappedPaginator(Paginator):
-    """Counting a million rows on every list page is the slow part; above the cap the page
-    shows "more than N" and still lets the reader page forward."""
+COUNT_CAP = 1000
+MAX_PAGE = 500
+HEAVY = ("body_html", "body_text")
 
-    CAP = 10_000
+
+@dataclass
+class ListPage:
+    """One page of a public list without counting every match: a million-row COUNT is the slow
+    part of a list, so the total is counted only up to COUNT_CAP ("1000+ 条") and the next page
+    is known from fetching one extra row."""
+
+    object_list: list[Publication]
+    number: int
+    has_next: bool
+    count: int
+    capped: bool
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
 
     @property
-    def count(self) -> int:  # type: ignore[override]
-        if not hasattr(self, "_capped_count"):
-            ids = self.object_list.values("pk")[: self.CAP + 1]  # type: ignore[attr-defined]
-            n = ids.count()
-            self._capped_count = n
-        return self._capped_count
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def list_page(qs: QuerySet[Publication], page: str | None, size: int = PAGE_SIZE) -> ListPage:
+    number = int(page) if page and page.isdigit() else 1
+    number = max(1, min(number, MAX_PAGE))
+    start = (number - 1) * size
+    rows = list(qs[start : start + size + 1])
+    count = qs.values("pk")[: COUNT_CAP + 1].count()
+    return ListPage(
+        rows[:size], number, len(rows) > size and number < MAX_PAGE, count, count > COUNT_CAP
+    )
 
 
 def _tree(body: Body) -> list[tuple[CatalogueNode, list[CatalogueNode]]]:
@@ -73,8 +97,8 @@ def filter_public(
     if theme:
         t = Theme.objects.filter(code=theme).first()
         if t is not None:
-            ids = [t.pk] + list(t.children.values_list("pk", flat=True))
-            qs = qs.filter(theme_id__in=ids)
+            # A top-level theme covers its second levels: one range of the theme_root index.
+            qs = qs.filter(theme_root=t) if t.parent_id is None else qs.filter(theme=t)
             chosen["theme"] = theme
     year = params.get("year", "")
     if year.isdigit() and len(year) == 4:
@@ -93,7 +117,7 @@ def platform(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("region", "")
     region = Region.objects.filter(code=code).first() if code else None
     bodies = Body.objects.filter(is_active=True).select_related("region")
-    latest = publications_public().select_related("body")
+    latest = publications_public().select_related("body").defer(*HEAVY)
     if region is not None:
         bodies = bodies.filter(region__path__startswith=region.path)
         latest = latest.filter(body__region__path__startswith=region.path)
@@ -120,10 +144,7 @@ def _body(credit_code: str) -> Body:
 def body_page(request: HttpRequest, credit_code: str) -> HttpResponse:
     body = _body(credit_code)
     latest = (
-        publications_public()
-        .filter(body=body)
-        .select_related("category")
-        .order_by("-published_on", "-id")[:15]
+        publications_public().filter(body=body).defer(*HEAVY).order_by("-published_on", "-id")[:15]
     )
     fiscal = FiscalTable.objects.filter(body=body, is_published=True).order_by("-year", "-month")[
         :12
@@ -148,8 +169,8 @@ def guide(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 def publication_list(request: HttpRequest) -> HttpResponse:
     qs, chosen = filter_public(publications_public(), request.GET)
-    qs = qs.select_related("body", "category").order_by("-published_on", "-id")
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = qs.select_related("body").defer(*HEAVY).order_by("-published_on", "-id")
+    page = list_page(qs, request.GET.get("page"))
     body = Body.objects.filter(credit_code=chosen.get("body", "")).first()
     category = (
         CatalogueNode.objects.filter(pk=int(chosen["category"])).first()
@@ -161,7 +182,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
         "disclosure/portal/list.html",
         {
             "page_obj": page,
-            "capped": page.paginator.count > CappedPaginator.CAP,
+            "cap": COUNT_CAP,
             "chosen": chosen,
             "body": body,
             "category": category,
