@@ -206,3 +206,43 @@ def test_demo_loader_is_idempotent(world: World) -> None:
     BodyFactory(name="示范市人民政府办公室", region=world.city)
     assert demo.load() >= 1  # imported history at least
     assert demo.load() == 0
+
+
+def test_table2_bulk_import(world: World, client: Client) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        ["统一社会信用代码", "年度", "行政许可", "行政处罚", "行政强制", "行政事业性收费（万元）"]
+    )
+    ws.append([world.body_a.credit_code, 2025, 30, 2, None, "0.8"])
+    ws.append([world.body_b.credit_code, 2025, 5, 0, 0, 0])  # not head_a's body
+    ws.append([world.body_a.credit_code, 2025.5, 1, 1, 1, 1])
+    ws.append([world.body_a.credit_code, 2024, -1, 0, 0, 0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    _login(client, world.head_a)
+    resp = client.post(
+        "/console/reports/table2-import/",
+        {"file": SimpleUploadedFile("t2.xlsx", buf.getvalue())},
+        follow=True,
+    )
+    html = resp.content.decode()
+    assert "已导入表二录入项 1 行" in html
+    assert "第3行" in html and "第4行：年度有误" in html and "第5行" in html and "负数" in html
+    values = dict(
+        Table2Entry.objects.filter(body=world.body_a, year=2025).values_list("item", "source")
+    )
+    assert values == {
+        "licensing": "imported",
+        "penalty": "imported",
+        "coercion": "imported",
+        "fees": "imported",
+    }
+    assert not Table2Entry.objects.filter(body=world.body_b).exists()
+    _login(client, world.county_supervisor)
+    assert client.post("/console/reports/table2-import/", {}).status_code == 404

@@ -19,6 +19,7 @@ console_urlpatterns = [
         views.region_overview_xlsx,
         name="reports_overview_xlsx",
     ),
+    path("reports/table2-import/", views.table2_import_view, name="reports_table2_import"),
     path("reports/history/", views.history_view, name="reports_history"),
     path("reports/<int:pk>/", views.report_detail, name="reports_detail"),
     path("reports/<int:pk>/text/", views.report_text, name="reports_text"),

@@ -127,6 +127,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "form_error": form_error,
             "posted": request.POST,
             "can_overview": bool(visible_region_paths(request.user)),
+            "can_import_table2": can(request.user, "annual_report.import")
+            or can(request.user, "annual_report.change"),
             "querystring_base": f"year={year_filter}&" if year_filter else "",
         },
     )
@@ -136,6 +138,29 @@ def _entry_text(item: str, value: Any) -> str:
     if value is None:
         return ""
     return fmt_amount(value) if item == Table2Item.FEES else str(int(value))
+
+
+@login_required
+@require_POST
+def table2_import_view(request: HttpRequest) -> HttpResponse:
+    """Bulk import of table-二 entries (xlsx); per-row errors are listed on the page."""
+    if not (can(request.user, "annual_report.import") or can(request.user, "annual_report.change")):
+        raise Http404("未找到")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的 xlsx 文件。")
+        return redirect("console:reports_list")
+    if upload.size and upload.size > 5 * 1024 * 1024:
+        messages.error(request, "文件过大（不超过5MB）。")
+        return redirect("console:reports_list")
+    done, errors = services.table2_import(actor=request.user, content=upload.read())  # type: ignore[arg-type]
+    if done:
+        messages.success(request, f"已导入表二录入项 {done} 行。")
+    for err in errors[:50]:
+        messages.error(request, err)
+    if len(errors) > 50:
+        messages.error(request, f"另有 {len(errors) - 50} 行未导入。")
+    return redirect("console:reports_list")
 
 
 def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any]:
