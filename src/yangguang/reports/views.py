@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yangguang.disclosure.services import DisclosureError
-from yangguang.orgs.access import can, get_visible_or_404, require, visible_region_paths
+from yangguang.orgs.access import (
+    can,
+    get_visible_or_404,
+    require,
+    visible_bodies_q,
+    visible_region_paths,
+)
 from yangguang.orgs.models import Body, Region
 from yangguang.reports import exports, services
 from yangguang.reports import national as nat
@@ -408,9 +414,7 @@ def history_view(request: HttpRequest) -> HttpResponse:
     from yangguang.reports import history
 
     require(request.user, "annual_report.view", None)
-    visible = Body.objects.filter(
-        pk__in=report_visible_to(request.user).values("body_id")
-    ) | Body.objects.filter(pk__in=_grant_body_ids(request.user))
+    visible = Body.objects.filter(visible_bodies_q(request.user), is_active=True)
     body_id = _int(request.GET.get("body") or request.POST.get("body"), 0)
     body = None
     if body_id:
@@ -458,7 +462,7 @@ def history_view(request: HttpRequest) -> HttpResponse:
         "reports/console_history.html",
         {
             "body": body,
-            "bodies": visible.distinct().order_by("region__path", "sort", "id")[:200],
+            "bodies": visible.order_by("region__path", "sort", "id")[:500],
             "rows": rows,
             "charts": charts,
             "error": error,
