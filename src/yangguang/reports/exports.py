@@ -11,6 +11,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -136,6 +137,9 @@ def build_docx(report: AnnualReport, tables: ReportTables) -> bytes:
     doc = Document()
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
+    style.font.name = "SimSun"
+    # East Asian text uses its own font slot; without it Word falls back to a Latin font.
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(report.title)
