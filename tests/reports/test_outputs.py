@@ -102,10 +102,16 @@ def test_publish_creates_publication_in_annual_report_category(
     assert client.get(f"/reports/annual/{report.pk}/").status_code == 404
     disclosure.publication_approve(actor=world.reviewer_a, publication=pub)
     disclosure.publication_publish(actor=world.reviewer_a, publication=pub)
+    from yangguang.reports.models import HistoricReport
+
+    HistoricReport.objects.create(
+        body=world.body_a, year=2024, format="2021", data={"table3": {"1": {"total": 5}}}
+    )
     page = client.get(f"/reports/annual/{report.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "一、本年新收政府信息公开申请数量" in html and report.index_number in html
+    assert "历年对比" in html and "<svg" in html and "2024年" in html
     report.refresh_from_db()
     assert report.status == ReportStatus.PUBLISHED and report.published_on == D(2026, 1, 20)
     data = client.get(f"/api/v1/reports/annual?body={world.body_a.credit_code}&year=2025").json()

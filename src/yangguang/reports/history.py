@@ -263,12 +263,16 @@ def _series_row(year: int, source: str, fmt: str, data: dict[str, Any]) -> dict[
     }
 
 
-def series_for(body: Body) -> list[dict[str, Any]]:
-    """One row per year: this system's finalised/published report wins over an imported one."""
+def series_for(body: Body, *, published_only: bool = False) -> list[dict[str, Any]]:
+    """One row per year: this system's finalised/published report wins over an imported one
+    (imported reports are earlier years' published reports). `published_only` for the public."""
     rows: dict[int, dict[str, Any]] = {}
     for h in HistoricReport.objects.filter(body=body).order_by("year"):
         rows[h.year] = _series_row(h.year, "导入", h.format, h.data)
-    for r in AnnualReport.objects.filter(body=body).exclude(status=ReportStatus.DRAFT):
+    reports = AnnualReport.objects.filter(body=body).exclude(status=ReportStatus.DRAFT)
+    if published_only:
+        reports = reports.filter(status=ReportStatus.PUBLISHED)
+    for r in reports:
         if r.data:
             data = ReportTables.from_json(r.data).to_json()
             rows[r.year] = _series_row(r.year, "本系统", "2021", data)

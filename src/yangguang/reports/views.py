@@ -502,8 +502,14 @@ def _public_report(pk: int) -> AnnualReport:
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _public_report(pk)
+    from yangguang.reports import history
+
     ctx = report_context(report, report_tables(report))
     ctx["report"] = report
+    series = [
+        r for r in history.series_for(report.body, published_only=True) if r["year"] <= report.year
+    ]
+    ctx["charts"] = history_charts(series)[:3] if len(series) > 1 else []
     return render(request, "reports/public_detail.html", ctx)
 
 
