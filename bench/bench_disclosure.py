@@ -100,7 +100,16 @@ def bench_publish() -> float:
     return elapsed
 
 
-def gunicorn_rps(urls: list[str], seconds: int, port: int = 8765) -> float:
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def gunicorn_rps(urls: list[str], seconds: int) -> float:
+    port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen(
         [

@@ -47,10 +47,12 @@ def review_queue(viewer: Any) -> QuerySet[Publication]:
 
 
 def public_detail(index_number: str) -> Publication | None:
-    return (
+    """One public publication by 索引号 (unique index; no ordering needed)."""
+    rows = list(
         publications_public()
-        .select_related("body__region", "theme__parent", "category", "replaced_by")
+        .select_related("body", "theme__parent", "category")
         .prefetch_related("issuers", "attachments")
         .filter(index_number=index_number)
-        .first()
+        .order_by()[:1]
     )
+    return rows[0] if rows else None
