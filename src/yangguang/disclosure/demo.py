@@ -313,23 +313,47 @@ def load_demo_publications() -> int:
         through.objects.bulk_create(
             [through(from_publication_id=r.pk, to_publication_id=p.pk) for r, p in readings]
         )
-        # Some repealed and revised documents (revised ones point to a newer one of the body).
+        # Some repealed documents, and some revised ones with their revision as replacement.
+        bodies_by_pk = {b.pk: b for b in bodies}
+        changed = []
         for i, policy in enumerate(policies[::3]):
+            assert policy.published_on is not None  # noqa: S101
             if i % 2 == 0:
                 policy.validity = Validity.REPEALED
-            else:
-                newer = next(
-                    (p for p in policies if p.body_id == policy.body_id and p.pk != policy.pk),
-                    None,
+                gap = max(1, (today - policy.published_on).days)
+                policy.validity_changed_on = policy.published_on + dt.timedelta(
+                    days=rng.randint(1, gap)
                 )
-                if newer is None:
+            else:
+                if policy.published_on >= today - dt.timedelta(days=10):
                     continue
+                body = bodies_by_pk[policy.body_id]
+                topic = policy.title.split("《")[-1].split("》")[0]
+                written = policy.published_on + dt.timedelta(
+                    days=rng.randint(1, max(1, (today - policy.published_on).days - 5))
+                )
+                revision = _build(
+                    rng,
+                    body,
+                    serials,
+                    written=min(written, today),
+                    today=today,
+                    title=f"{body.display_name}关于印发《{topic}（{written.year}年修订）》的通知"
+                    + DEMO_MARK,
+                    theme=policy.theme,
+                    category=policy.category,
+                    doc_number=_doc_number(rng, body, written.year, 900 + i),
+                    paragraphs=5,
+                    drafter=policy.drafter,
+                    reviewer=policy.reviewer,
+                )
+                revision.save()
+                created += 1
                 policy.validity = Validity.REVISED
-                policy.replaced_by = newer
-            policy.validity_changed_on = today - dt.timedelta(days=rng.randint(10, 200))
-        Publication.objects.bulk_update(
-            policies[::3], ["validity", "replaced_by", "validity_changed_on"]
-        )
+                policy.replaced_by = revision
+                policy.validity_changed_on = revision.published_on
+            changed.append(policy)
+        Publication.objects.bulk_update(changed, ["validity", "replaced_by", "validity_changed_on"])
         issuers = Publication.issuers.through
         issuers.objects.bulk_create(
             [

@@ -231,6 +231,10 @@ class Publication(models.Model):
                 fields=["theme_root", "state", "-published_on", "-id"],
                 name="pub_theme_root_latest",
             ),
+            models.Index(
+                fields=["validity", "state", "-published_on", "-id"],
+                name="pub_validity_latest",
+            ),
             models.Index(fields=["body", "doc_number"], name="pub_body_docnum"),
         ]
         verbose_name = verbose_name_plural = "公开信息"
