@@ -203,6 +203,8 @@ def main() -> None:
         "list body+category": f"/disclosure/list/?body={pub.body.credit_code}&category={node.pk}",
         "list year+validity": "/disclosure/list/?year=2024&validity=valid",
         "list theme page 50": "/disclosure/list/?theme=15&page=50",
+        "list repealed": "/disclosure/list/?validity=repealed",
+        "platform page": "/disclosure/",
         "api list body": f"/api/v1/publications?body={pub.body.credit_code}",
     }
     n_list = max(30, args.requests // 5)
