@@ -131,6 +131,8 @@ def test_other_body_gets_404_and_supervisor_reads_only(world: World, client: Cli
     anon = Client()
     assert anon.get(f"/console/reports/{report.pk}/").status_code == 302
     assert anon.get(f"/reports/annual/{report.pk}/").status_code == 404  # not published
+    assert anon.get(f"/reports/annual/{report.pk}/download/docx/").status_code == 404
+    assert anon.get(f"/console/reports/{report.pk}/download/json/").status_code == 302
 
 
 def test_api_labels_exact_and_visibility(world: World, client: Client) -> None:
