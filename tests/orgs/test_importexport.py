@@ -218,6 +218,7 @@ def test_bad_rows_are_reported_row_by_row_and_nothing_is_written(world) -> None:
         ("区划", 3, "代码"),
         ("区划", 4, "代码"),
         ("区划", 5, "层级"),
+        ("区划", 5, "名称"),
         ("机构", 3, "统一社会信用代码"),
         ("机构", 4, "类型"),
         ("机构", 4, "所属区划代码"),

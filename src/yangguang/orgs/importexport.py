@@ -383,6 +383,8 @@ class _Checker:
         sheet_levels = {r.code: r.level for r in parsed if r.level}
         for item in parsed:
             if not item.level:
+                if not item.name:
+                    self.error(REGION_SHEET, item.row, "名称", "请填写区划名称。")
                 continue
             parent_level_value = None
             if item.parent_code:
