@@ -29,6 +29,7 @@ install: $(BIN)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py rebuild_search_index
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_logins
 	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/    工作台 / Console: http://$(HOST):$(PORT)/console/"
