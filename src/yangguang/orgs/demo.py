@@ -507,6 +507,20 @@ def load() -> dict[str, int]:
     return counts
 
 
+LABELS = {
+    "regions": "区划",
+    "bodies": "机构",
+    "windows": "窗口",
+    "staff": "演示账号",
+    "roles": "角色",
+}
+
+
+def label(key: str) -> str:
+    """A readable name for a count key: Chinese for the tree, the app for an extension."""
+    return LABELS.get(key) or key.removeprefix("yangguang.").split(".")[0]
+
+
 def logins() -> list[DemoStaff]:
     return list(STAFF)
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         counts = demo.load()
         total = sum(counts.values())
         if total:
-            detail = "，".join(f"{k} {v}" for k, v in counts.items() if v)
+            detail = "，".join(f"{demo.label(k)} {v}" for k, v in counts.items() if v)
             self.stdout.write(self.style.SUCCESS(f"演示数据已加载：新增 {detail}。"))
         else:
             self.stdout.write("演示数据已存在，无需重复加载。")
