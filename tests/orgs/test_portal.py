@@ -102,3 +102,17 @@ def test_pages_run_bounded_queries(world, client: Client, django_assert_max_num_
         assert client.get("/regions/370900/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(f"/bodies/{world.body_a.credit_code}/").status_code == 200
+
+
+def test_body_page_links_to_the_body_pages_of_other_apps(world, client: Client) -> None:
+    from yangguang.orgs import views
+
+    saved = list(views.BODY_LINKS)
+    views.body_link("演示栏目", "portal:region_detail", 5)  # any name taking one argument
+    views.body_link("不存在的栏目", "portal:no_such_page", 6)
+    try:
+        html = client.get(f"/bodies/{world.body_a.credit_code}/").content.decode()
+    finally:
+        views.BODY_LINKS[:] = saved
+    assert f'href="/regions/{world.body_a.credit_code}/">演示栏目' in html
+    assert "不存在的栏目" not in html

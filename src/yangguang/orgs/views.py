@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -74,6 +75,30 @@ def _staff(request: HttpRequest) -> User:
 
 # --- public portal ---------------------------------------------------------------------------
 
+# Links shown on each body's public page to that body's pages in other apps (its disclosure
+# catalogue, guide, …): (label, portal url name taking the credit code, order). Apps add theirs
+# with `body_link()` from AppConfig.ready(); names that do not resolve are skipped.
+BODY_LINKS: list[tuple[str, str, int]] = [
+    ("政府信息公开", "portal:disclosure_body", 10),
+    ("政府信息公开指南", "portal:disclosure_guide", 20),
+]
+
+
+def body_link(label: str, url_name: str, order: int = 100) -> None:
+    if all(existing != url_name for _l, existing, _o in BODY_LINKS):
+        BODY_LINKS.append((label, url_name, order))
+        BODY_LINKS.sort(key=lambda link: link[2])
+
+
+def _body_links(body: Body) -> list[dict[str, str]]:
+    links = []
+    for label, url_name, _order in BODY_LINKS:
+        try:
+            links.append({"label": label, "url": reverse(url_name, args=[body.credit_code])})
+        except NoReverseMatch:
+            continue
+    return links
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """The region's public home: 四级 navigation — the city, its counties and their townships;
@@ -112,6 +137,7 @@ def body_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
             "body": body,
             "breadcrumb": selectors.region_breadcrumb(body.region),
             "windows": list(selectors.public_windows(body)),
+            "links": _body_links(body),
             "subordinates": list(
                 selectors.public_bodies().filter(parent=body).order_by("sort", "name")[:50]
             ),
