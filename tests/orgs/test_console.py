@@ -216,6 +216,8 @@ def test_region_pages(world, client: Client) -> None:
     login(client, world.admin)
     html = client.get("/console/orgs/regions/").content.decode()
     assert "城关镇" in html and "370921100201" in html
+    found = client.get("/console/orgs/regions/", {"q": "3709211"}).content.decode()
+    assert "城关镇" in found and "东区" not in found
     form = client.get("/console/orgs/regions/new/?parent=370921").content.decode()
     assert 'value="370921"' in form
     html = client.post(

@@ -164,6 +164,9 @@ def region_list(request: HttpRequest) -> HttpResponse:
     regions = selectors.regions_visible_to(user).annotate(
         body_count=Count("bodies", filter=Q(bodies__is_active=True))
     )
+    search = request.GET.get("q", "").strip()[:60]
+    if search:
+        regions = regions.filter(Q(name__icontains=search) | Q(code__startswith=search))
     page = _page(request, regions, REGIONS_PER_PAGE)
     rows = [
         {
@@ -181,6 +184,8 @@ def region_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "can_create_top": can(user, "region.create", Region(path="/")),
+            "search": search,
+            "querystring_base": urlencode({"q": search}) + "&" if search else "",
         },
     )
 
