@@ -377,3 +377,11 @@ def test_absent_optional_columns_keep_stored_values(world) -> None:
     assert world.body_a.name == "示范县人社局"
     assert world.body_a.email == "rsj@example.gov.cn"
     assert world.body_a.is_active is False
+
+
+def test_zip_bomb_refused(monkeypatch) -> None:
+    from yangguang.orgs import importexport
+
+    monkeypatch.setattr(importexport, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(ImportFormatError, match="文件内容过大"):
+        read_workbook(make_xlsx())

@@ -75,6 +75,7 @@ OPTIONAL: dict[str, list[str]] = {
 
 MAX_ROWS_PER_SHEET = 50_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 ACTIVE_TEXT = {"": True, "启用": True, "是": True, "正常": True, "停用": False, "否": False}
 
@@ -231,6 +232,13 @@ def read_workbook(source: bytes | IO[bytes]) -> dict[str, list[Row]]:
             "文件不是有效的 Excel 工作簿（.xlsx）。请使用本系统导出的模板，"
             "在 Excel/WPS 中另存为“Excel 工作簿 (*.xlsx)”后再上传。"
         )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFormatError("文件已损坏，无法读取。请重新导出或另存为 .xlsx 后上传。") from exc
+    if unpacked > MAX_UNPACKED_BYTES:  # a "zip bomb" or a sheet with millions of empty rows
+        raise ImportFormatError("文件内容过大，请分批导入（每个工作表不超过 5 万行）。")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
