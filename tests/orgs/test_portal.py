@@ -116,3 +116,21 @@ def test_body_page_links_to_the_body_pages_of_other_apps(world, client: Client) 
         views.BODY_LINKS[:] = saved
     assert f'href="/regions/{world.body_a.credit_code}/">演示栏目' in html
     assert "不存在的栏目" not in html
+
+
+def test_body_directory_search(world, client: Client) -> None:
+    html = client.get("/bodies/").content.decode()
+    assert world.body_a.name in html and world.body_b.name in html
+    assert 'href="/bodies/"' in html  # portal nav entry 机构名录
+    html = client.get("/bodies/", {"q": "东区"}).content.decode()
+    assert world.body_b.name in html and world.body_a.name not in html
+    html = client.get("/bodies/", {"kind": "township"}).content.decode()
+    assert world.township_body.name in html and world.body_a.name not in html
+    html = client.get("/bodies/", {"region": "370921"}).content.decode()
+    assert world.body_a.name in html and world.township_body.name in html
+    assert world.body_b.name not in html
+    html = client.get("/bodies/", {"kind": "<x>", "region": "nope", "page": "z"}).content.decode()
+    assert world.body_a.name in html
+    world.body_b.is_active = False
+    world.body_b.save()
+    assert world.body_b.name not in client.get("/bodies/").content.decode()

@@ -5,6 +5,7 @@ from yangguang.orgs import views, views_auth
 portal_urlpatterns = [
     path("", views.home, name="home"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("bodies/", views.body_directory, name="body_directory"),
     path("bodies/<str:credit_code>/", views.body_detail, name="body_detail"),
 ]
 console_urlpatterns = [

@@ -30,7 +30,7 @@ from yangguang.orgs.forms import (
     RegionEditForm,
     WindowForm,
 )
-from yangguang.orgs.models import Body, Region, RegionLevel, User, Window
+from yangguang.orgs.models import Body, BodyKind, Region, RegionLevel, User, Window
 
 BODIES_PER_PAGE = 20
 REGIONS_PER_PAGE = 100
@@ -107,6 +107,37 @@ def home(request: HttpRequest) -> HttpResponse:
     sections = [{"region": top, "children": list(selectors.child_regions(top))} for top in tops]
     bodies = list(selectors.region_bodies(tops[0])[:12]) if len(tops) == 1 else []
     return render(request, "portal/home.html", {"sections": sections, "top_bodies": bodies})
+
+
+def body_directory(request: HttpRequest) -> HttpResponse:
+    """机构名录: every active body, searchable by name or credit code, by kind and region."""
+    search = request.GET.get("q", "").strip()[:60]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in BodyKind.values else ""
+    region = Region.objects.filter(code=request.GET.get("region", "")[:12]).first()
+    qs = selectors.filter_bodies(
+        selectors.public_bodies().order_by("region__path", "sort", "name"),
+        region=region,
+        kind=kind,
+        search=search,
+    )
+    params = {
+        k: v
+        for k, v in {"q": search, "kind": kind, "region": region.code if region else ""}.items()
+        if v
+    }
+    return render(
+        request,
+        "orgs/body_directory.html",
+        {
+            "page_obj": _page(request, qs, PUBLIC_BODIES_PER_PAGE),
+            "search": search,
+            "kind": kind,
+            "region": region,
+            "kinds": BodyKind.choices,
+            "querystring_base": urlencode(params) + "&" if params else "",
+        },
+    )
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
