@@ -94,3 +94,12 @@ def test_full_width_characters_get_a_message_not_a_crash(code: str) -> None:
         office_hours="",
     )
     assert "全角" in errors["credit_code"]
+
+
+def test_full_width_digits_are_rejected_not_crashing() -> None:
+    """GB 32100: only ASCII digits; full-width ０ must give a message, not a ValueError."""
+    from yangguang.orgs.validators import credit_code_error
+
+    code = "91350100M000100Y43".replace("0", "０", 1)
+    message = credit_code_error(code)
+    assert message is not None and "不允许的字符" in message
