@@ -142,3 +142,29 @@ def test_openapi_lists_foi(client: Client, db: None) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/foi/applications" in paths and "/api/v1/foi/track" in paths
     assert "/api/v1/foi/staff/applications/{number}/fee-notice" in paths
+
+
+def test_track_shows_reply_and_locks_after_wrong_codes(
+    world: Any, client: Client, frozen: Any, settings: Any
+) -> None:
+    from yangguang.foi import services as s
+
+    settings.TRACKING_MAX_FAILURES = 3
+    frozen(D(2026, 2, 5))
+    r = client.post("/api/v1/foi/applications", payload(world), content_type="application/json")
+    number, code = r.json()["number"], r.json()["code"]
+    app = Application.objects.get(number=number)
+    s.application_reply(
+        actor=world.handler_a, application=app, outcome="unable_1", reason="本机关未制作该信息"
+    )
+    body = client.get("/api/v1/foi/track", {"number": number, "code": code}).json()
+    assert body["outcome"] == "unable_1" and body["reply"]["title"] == "政府信息公开申请答复书"
+    assert any("第三十六条" in p for p in body["reply"]["paragraphs"])
+    assert [n["kind"] for n in body["notices"]] == ["submitted", "replied"]
+    for _ in range(2):
+        assert (
+            client.get("/api/v1/foi/track", {"number": number, "code": "AAAAAAAA"}).status_code
+            == 404
+        )
+    locked = client.get("/api/v1/foi/track", {"number": number, "code": "AAAAAAAA"})
+    assert locked.status_code == 429 and "次数过多" in locked.json()["detail"]
