@@ -295,3 +295,15 @@ def test_bad_page_numbers(engine: SearchBackend, memo: MemorySource, page: int) 
     index_all(engine, memo)
     out = run_search("补贴", page=page)
     assert ids(out) == [1] and out.notices
+
+
+def test_rebuild_with_segmenting_processes(engine: SearchBackend, memo: MemorySource) -> None:
+    for i in range(1, 601):
+        memo.add(i, f"第{i}号 森林防火通知" if i % 3 == 0 else f"第{i}号 安全生产通知", FILLER)
+    assert engine.replace_all(memo.documents(), workers=2) == 600
+    assert engine.count() == 600
+    assert run_search("森林防火").total == 200
+    # A second rebuild replaces (does not duplicate) the documents.
+    memo.public -= {3, 6}
+    assert engine.replace_all(memo.documents(), workers=1) == 598
+    assert run_search("森林防火").total == 198

@@ -122,6 +122,7 @@ def rebuild(
     *,
     backend: SearchBackend | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> int:
     """Re-index every public object of every source from the database, replacing the whole
     index in one commit (readers keep the old index until then). Pending outbox messages older
@@ -141,7 +142,7 @@ def rebuild(
                 if progress and done % 500 == 0:
                     progress(done, total)
 
-    n = backend.replace_all(docs())
+    n = backend.replace_all(docs(), workers=workers)
     if progress:
         progress(n, total)
     OutboxMessage.objects.filter(

@@ -21,8 +21,9 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import rjieba
 
@@ -305,3 +306,51 @@ SPELLING_VARIANTS: dict[str, str] = {
     "残疾人证明": "残疾人证",
     "拆迁": "征收",
 }
+
+
+# -- segmenting many documents on several cores (rebuilds, bench) ------------------------------
+_POOL_SEGMENTER: Segmenter | None = None
+
+
+def _segment_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seg = _POOL_SEGMENTER or Segmenter()
+    return [(seg.index_tokens(a), seg.index_tokens(b)) for a, b in chunk]
+
+
+def segment_pairs(
+    pairs: Iterable[tuple[str, str]], *, workers: int = 1, chunk: int = 200
+) -> Iterator[tuple[str, str]]:
+    """Segment (title, text) pairs in order; with workers > 1 in forked processes (jieba-rs
+    holds the GIL, so threads do not help)."""
+    global _POOL_SEGMENTER
+    seg = get_segmenter()
+    if workers <= 1:
+        for a, b in pairs:
+            yield seg.index_tokens(a), seg.index_tokens(b)
+        return
+    import multiprocessing
+
+    _POOL_SEGMENTER = seg
+
+    def chunks() -> Iterator[list[tuple[str, str]]]:
+        buf: list[tuple[str, str]] = []
+        for p in pairs:
+            buf.append(p)
+            if len(buf) >= chunk:
+                yield buf
+                buf = []
+        if buf:
+            yield buf
+
+    ctx = multiprocessing.get_context("fork")
+    from collections import deque
+
+    with ctx.Pool(workers) as pool:
+        # At most 2 chunks per worker in flight: bounded memory however long the input.
+        inflight: deque[Any] = deque()
+        for part in chunks():
+            inflight.append(pool.apply_async(_segment_chunk, (part,)))
+            if len(inflight) >= 2 * workers:
+                yield from inflight.popleft().get()
+        while inflight:
+            yield from inflight.popleft().get()

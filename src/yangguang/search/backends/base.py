@@ -160,9 +160,9 @@ class SearchBackend(ABC):
     @abstractmethod
     def count(self) -> int: ...
 
-    def replace_all(self, docs: Iterable[SearchDocument]) -> int:
+    def replace_all(self, docs: Iterable[SearchDocument], *, workers: int = 1) -> int:
         """Replace the whole index with `docs` (a rebuild). Engines override this to swap
-        atomically; the default clears first."""
+        atomically; the default clears first. `workers`: processes for segmentation."""
         self.clear()
         return self.index(docs)
 

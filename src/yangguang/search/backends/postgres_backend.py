@@ -15,7 +15,8 @@ so a one-word query matching half the corpus does not count every row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -31,7 +32,7 @@ from yangguang.search.backends.base import (
     rank_multiplier,
 )
 from yangguang.search.query import And, Node, Or, Phrase, Term
-from yangguang.search.segment import Segmenter, get_segmenter, normalize_number
+from yangguang.search.segment import Segmenter, get_segmenter, normalize_number, segment_pairs
 
 TABLE = "search_pg_entry"
 COUNT_CAP = 10_000
@@ -113,8 +114,13 @@ class PostgresBackend(SearchBackend):
                 cur.execute(sql)
 
     # -- writing ------------------------------------------------------------------------------
-    def _row(self, doc: SearchDocument) -> tuple[Any, ...]:
-        seg = self.segmenter
+    def _row(self, doc: SearchDocument, tokens: tuple[str, str] | None = None) -> tuple[Any, ...]:
+        if tokens is None:
+            seg = self.segmenter
+            tokens = (
+                seg.index_tokens(doc.title + " " + doc.doc_number),
+                seg.index_tokens(doc.text),
+            )
         numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
         return (
             doc.key,
@@ -133,8 +139,8 @@ class PostgresBackend(SearchBackend):
             doc.year,
             doc.published_on,
             rank_multiplier(doc.published_on, doc.validity, self.today()),
-            seg.index_tokens(doc.title + " " + doc.doc_number),
-            seg.index_tokens(doc.text),
+            tokens[0],
+            tokens[1],
         )
 
     INSERT = """
@@ -165,13 +171,68 @@ class PostgresBackend(SearchBackend):
                 n += len(rows)
         return n
 
-    def replace_all(self, docs: Iterable[SearchDocument]) -> int:
-        """Rebuild in one transaction: readers keep seeing the old rows until it commits
-        (DELETE, not TRUNCATE, which would block them)."""
-        with transaction.atomic():
-            with connection.cursor() as cur:
-                cur.execute(f"DELETE FROM {TABLE}")  # noqa: S608
-            return self.index(docs)
+    def replace_all(self, docs: Iterable[SearchDocument], *, workers: int = 1) -> int:
+        """Rebuild into a fresh table (COPY, then tsvectors and indexes built in bulk) and swap
+        it in with a short rename transaction, so readers keep the old table meanwhile."""
+        new, stage = f"{TABLE}_new", f"{TABLE}_stage"
+        n = 0
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {new}")
+            cur.execute(f"DROP TABLE IF EXISTS {stage}")
+            cur.execute(f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING DEFAULTS)")
+            cur.execute(
+                f"CREATE UNLOGGED TABLE {stage} (LIKE {TABLE} INCLUDING DEFAULTS, "
+                "title_tok text, text_tok text)"
+            )
+            cur.execute(f"ALTER TABLE {stage} ALTER COLUMN tsv DROP NOT NULL")
+            columns = (
+                "key, source, obj_id, body_id, title, doc_number, index_number, docnums, text, "
+                "url, category, theme, validity, year, published_on, weight"
+            )
+            buffer: deque[SearchDocument] = deque()
+            seg_pairs = segment_pairs(
+                ((d.title + " " + d.doc_number, d.text) for d in _remember(docs, buffer)),
+                workers=workers,
+            )
+            copy_sql = f"COPY {stage} ({columns}, title_tok, text_tok) FROM STDIN"
+            rows: list[tuple[Any, ...]] = []
+
+            def flush() -> None:
+                # Batches: the sources read the same connection between them (no COPY open).
+                with cur.cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                rows.clear()
+
+            for tokens in seg_pairs:
+                doc = buffer.popleft()
+                rows.append((*self._row(doc, tokens=tokens)[:16], *tokens))
+                n += 1
+                if len(rows) >= 2000:
+                    flush()
+            if rows:
+                flush()
+            tsv = (
+                "setweight(to_tsvector('simple', coalesce(title_tok, '')), 'A') || "
+                "setweight(to_tsvector('simple', coalesce(text_tok, '')), 'B')"
+            )
+            fill = f"INSERT INTO {new} ({columns}, tsv) SELECT {columns}, {tsv} FROM {stage}"  # noqa: S608
+            cur.execute(fill)
+            cur.execute(f"DROP TABLE {stage}")
+            cur.execute(f"ALTER TABLE {new} ADD PRIMARY KEY (key)")
+            for sql in CREATE_SQL[2:]:
+                cur.execute(
+                    sql.replace(f" ON {TABLE} ", f" ON {new} ").replace(
+                        f"EXISTS {TABLE}_", f"EXISTS {new}_"
+                    )
+                )
+            with transaction.atomic():
+                cur.execute(f"DROP TABLE {TABLE}")
+                cur.execute(f"ALTER TABLE {new} RENAME TO {TABLE}")
+                for suffix in ("rum", "docnums", "published", "body", "pkey"):
+                    cur.execute(f"ALTER INDEX IF EXISTS {new}_{suffix} RENAME TO {TABLE}_{suffix}")
+            cur.execute(f"ANALYZE {TABLE}")
+        return n
 
     def delete(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -327,3 +388,11 @@ class PostgresBackend(SearchBackend):
             published_on=published_on,
             pinned=bool(number) and number in (docnums or []),
         )
+
+
+def _remember(
+    docs: Iterable[SearchDocument], buffer: deque[SearchDocument]
+) -> Iterator[SearchDocument]:
+    for doc in docs:
+        buffer.append(doc)
+        yield doc

@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,7 @@ from yangguang.search.backends.base import (
     rank_multiplier,
 )
 from yangguang.search.query import And, Node, Phrase, Term
-from yangguang.search.segment import Segmenter, get_segmenter, normalize_number
+from yangguang.search.segment import Segmenter, get_segmenter, normalize_number, segment_pairs
 
 SCHEMA_VERSION = "1"
 PHRASE_SLOP = 2  # search-mode sub-words sit between the words of a phrase
@@ -109,8 +110,16 @@ class TantivyBackend(SearchBackend):
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
         self._index.reload()
 
-    def make_document(self, doc: SearchDocument) -> tantivy.Document:
-        seg = self.segmenter
+    def make_document(
+        self, doc: SearchDocument, tokens: tuple[str, str] | None = None
+    ) -> tantivy.Document:
+        """`tokens`: the (title, text) already segmented, e.g. by `segment_pairs`."""
+        if tokens is None:
+            seg = self.segmenter
+            tokens = (
+                seg.index_tokens(doc.title + " " + doc.doc_number),
+                seg.index_tokens(doc.text),
+            )
         numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
         published = (doc.published_on - _EPOCH).days if doc.published_on else 0
         m = rank_multiplier(doc.published_on, doc.validity, self.today())
@@ -130,8 +139,8 @@ class TantivyBackend(SearchBackend):
         fields: dict[str, Any] = {
             "key": doc.key,
             "source": doc.source,
-            "title": seg.index_tokens(doc.title + " " + doc.doc_number),
-            "text": seg.index_tokens(doc.text),
+            "title": tokens[0],
+            "text": tokens[1],
             "docnum": numbers,
             "body": str(doc.body_id or ""),
             "category": doc.category,
@@ -154,15 +163,27 @@ class TantivyBackend(SearchBackend):
         return n
 
     def replace_all(
-        self, docs: Iterable[SearchDocument], *, heap: int = 256_000_000, threads: int = 1
+        self,
+        docs: Iterable[SearchDocument],
+        *,
+        heap: int = 256_000_000,
+        threads: int = 1,
+        workers: int = 1,
     ) -> int:
         """Rebuild: delete everything and add `docs` in one commit — readers see the old index
-        until the new one is complete."""
+        until the new one is complete. `workers` > 1 segments in that many processes."""
         n = 0
+        pending: deque[SearchDocument] = deque()
+
+        def pairs() -> Iterator[tuple[str, str]]:
+            for doc in docs:
+                pending.append(doc)
+                yield doc.title + " " + doc.doc_number, doc.text
+
         with self._writer(heap=heap, threads=threads) as writer:
             writer.delete_all_documents()
-            for doc in docs:
-                writer.add_document(self.make_document(doc))
+            for tokens in segment_pairs(pairs(), workers=workers):
+                writer.add_document(self.make_document(pending.popleft(), tokens))
                 n += 1
         return n
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from yangguang.search.backends import backend_name, get_backend
 from yangguang.search.indexing import rebuild
@@ -12,6 +13,14 @@ from yangguang.search.indexing import rebuild
 
 class Command(BaseCommand):
     help = "从数据库重建全文检索索引（全部公开信息）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="分词进程数（默认为 CPU 核数，最多 2）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -31,7 +40,7 @@ class Command(BaseCommand):
                 out.write(line)
 
         out.write(f"重建检索索引（引擎：{backend_name()}）…")
-        n = rebuild(progress=progress)
+        n = rebuild(progress=progress, workers=max(1, options["workers"]))
         if tty:
             out.write("")
         took = time.perf_counter() - started
