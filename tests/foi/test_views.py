@@ -221,6 +221,7 @@ def test_supervisor_region_view_sorted_by_urgency(world: Any, client: Client, fr
     client.force_login(world.county_supervisor)
     html = client.get("/console/foi/").content.decode()
     assert html.index(older.number) < html.index(newer.number)
+    assert "辖区各机关未办结申请" in html and world.body_a.name in html
     assert client.get("/console/foi/register/").status_code == 404
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,7 +53,7 @@ from yangguang.foi.selectors import (
     urgency_order,
 )
 from yangguang.foi.validators import mask_name
-from yangguang.orgs.access import can, require, visible_bodies_q
+from yangguang.orgs.access import can, require, visible_bodies_q, visible_region_paths
 from yangguang.orgs.models import Body, Role, User
 
 PAGE_SIZE = 50
@@ -277,6 +277,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         today=_today(),
         thresholds=thresholds_for(),
     )
+    summary = _region_summary(request) if visible_region_paths(request.user) else []
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -289,10 +290,25 @@ def queue(request: HttpRequest) -> HttpResponse:
             "bodies": bodies,
             "states": State.choices,
             "querystring_base": (params.urlencode() + "&") if params else "",
+            "summary": summary,
             "can_register": can(request.user, "foi.register"),
             "can_import": can(request.user, "foi.import"),
         },
     )
+
+
+def _region_summary(request: HttpRequest) -> list[dict[str, Any]]:
+    """Supervisor's view: open and overdue applications per body, worst first."""
+    today = _today().toordinal()
+    rows = list(
+        application_visible_to(request.user)
+        .filter(queue_key__lt=OPEN_KEY_LIMIT)
+        .values("body_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(queue_key__lt=today)))
+        .order_by("-overdue", "-open")[:30]
+    )
+    names = dict(Body.objects.filter(pk__in=[r["body_id"] for r in rows]).values_list("id", "name"))
+    return [{**r, "name": names.get(r["body_id"], "")} for r in rows]
 
 
 @login_required
