@@ -86,6 +86,9 @@ def test_region_overview_rows_and_sum(world: World, client: Client) -> None:
     html = page.content.decode()
     assert "示范县人民政府" in html and "东区" not in html.split('id="overview"')[1]
     assert "逾期 2" in html
+    late_only = client.get("/console/reports/overview/?year=2025&show=late").content.decode()
+    table = late_only.split('id="overview"')[1].split("</table>")[0]
+    assert world.township_body.name in table and "示范县人民政府" not in table
     resp = client.get(
         f"/console/reports/overview/download/xlsx/?region={world.county.code}&year=2025"
     )
@@ -132,3 +135,22 @@ def test_which_bodies_must_report_is_configurable(world: World) -> None:
     )
     rows, _ = region_overview(world.county, 2025, D(2026, 2, 10))
     assert school.pk in {r.body.pk for r in rows}
+
+
+def test_overview_api(world: World, client: Client) -> None:
+    from yangguang.orgs.tokens import token_issue
+
+    make_app(world.body_a, D(2025, 3, 1))
+    url = f"/api/v1/reports/overview?region={world.county.code}&year=2025"
+    assert client.get(url).status_code == 404  # anonymous
+    secret = token_issue(user=world.county_supervisor).secret
+    data = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert data["region"]["name"] == "示范县"
+    statuses = {b["credit_code"]: b["status"] for b in data["bodies"]}
+    assert statuses[world.body_a.credit_code] == "missing"
+    assert data["total"]["table3"][0]["label"] == "一、本年新收政府信息公开申请数量"
+    assert data["total"]["table3"][0]["values"]["总计"] == 1
+    handler = token_issue(user=world.handler_a).secret
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {handler}").status_code == 404
+    other = f"/api/v1/reports/overview?region={world.county2.code}&year=2025"
+    assert client.get(other, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404

@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
 from yangguang.orgs.access import can
-from yangguang.orgs.models import Body
+from yangguang.orgs.models import Body, Region
 from yangguang.orgs.tokens import token_user
-from yangguang.reports.exports import report_json
+from yangguang.reports.exports import report_json, tables_json
 from yangguang.reports.models import AnnualReport, ReportStatus
-from yangguang.reports.selectors import report_tables
+from yangguang.reports.selectors import region_overview, report_tables
 from yangguang.reports.services import report_sync_publications
 
 router = Router(tags=["年度报告"])
@@ -64,6 +65,43 @@ def annual(request: HttpRequest, query: Query[AnnualQuery]) -> dict[str, Any]:
     ):
         raise Http404("未找到")
     return report_json(report, report_tables(report))
+
+
+class OverviewQuery(Schema):
+    region: str = Field(..., description="区划代码", max_length=12)
+    year: int = Field(..., description="报告年度", ge=2008, le=2100)
+
+
+@router.get(
+    "/overview",
+    summary="区域年度报告报送情况与汇总表（主管部门：监督员、管理员；需登录或工作人员令牌）",
+)
+def overview(request: HttpRequest, query: Query[OverviewQuery]) -> dict[str, Any]:
+    viewer = _viewer(request)
+    region = Region.objects.filter(code=query.region.strip()).first()
+    if region is None or not can(viewer, "annual_report.stats", region):
+        raise Http404("未找到")
+    rows, total = region_overview(region, query.year, timezone.localdate())
+    return {
+        "region": {"code": region.code, "name": region.name},
+        "year": query.year,
+        "bodies": [
+            {
+                "name": r.body.name,
+                "credit_code": r.body.credit_code,
+                "status": r.report.status if r.report else "missing",
+                "status_label": r.status_label,
+                "deadline": r.deadline.isoformat(),
+                "published_on": r.report.published_on.isoformat()
+                if r.report and r.report.published_on
+                else None,
+                "late": r.late,
+                "consistent": r.consistent,
+            }
+            for r in rows
+        ],
+        "total": tables_json(total),
+    }
 
 
 routers = [("/reports", router)]

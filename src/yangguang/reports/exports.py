@@ -37,6 +37,28 @@ def paragraphs(text: str) -> list[str]:
 def report_json(report: AnnualReport, tables: ReportTables) -> dict[str, Any]:
     """The API / command representation. Every table row carries its exact national label."""
     body = report.body
+    return {
+        "body": {"name": body.name, "credit_code": body.credit_code},
+        "year": report.year,
+        "title": report.title,
+        "format": nat.FORMAT_2021.label,
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "deadline": report_deadline(body, report.year).isoformat(),
+        "published_on": report.published_on.isoformat() if report.published_on else None,
+        "index_number": report.index_number or None,
+        "consistent": tables.consistent,
+        "sections": {
+            nat.SECTION_TITLE["overview"]: report.overview,
+            nat.SECTION_TITLE["problems"]: report.problems,
+            nat.SECTION_TITLE["other"]: report.other_matters,
+        },
+        **tables_json(tables),
+    }
+
+
+def tables_json(tables: ReportTables) -> dict[str, Any]:
+    """Tables 二, 三, 四 with the exact national labels (rows, columns and groups)."""
     table2 = []
     for section in table2_layout(tables):
         for row in section["rows"]:
@@ -84,21 +106,7 @@ def report_json(report: AnnualReport, tables: ReportTables) -> dict[str, Any]:
             }
         )
     return {
-        "body": {"name": body.name, "credit_code": body.credit_code},
-        "year": report.year,
-        "title": report.title,
-        "format": nat.FORMAT_2021.label,
-        "status": report.status,
-        "status_label": report.get_status_display(),
-        "deadline": report_deadline(body, report.year).isoformat(),
-        "published_on": report.published_on.isoformat() if report.published_on else None,
-        "index_number": report.index_number or None,
         "consistent": tables.consistent,
-        "sections": {
-            nat.SECTION_TITLE["overview"]: report.overview,
-            nat.SECTION_TITLE["problems"]: report.problems,
-            nat.SECTION_TITLE["other"]: report.other_matters,
-        },
         "table2": table2,
         "table3": table3,
         "table4": table4,

@@ -351,7 +351,17 @@ def region_overview_view(request: HttpRequest) -> HttpResponse:
         "missing": sum(1 for r in rows if r.report is None),
         "late": sum(1 for r in rows if r.late),
     }
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    show = request.GET.get("show", "")
+    filters = {
+        "late": lambda r: r.late,
+        "missing": lambda r: r.report is None,
+        "draft": lambda r: r.report is not None and r.report.status == ReportStatus.DRAFT,
+        "finalised": lambda r: r.report is not None and r.report.status == ReportStatus.FINALISED,
+        "published": lambda r: r.report is not None and r.report.status == ReportStatus.PUBLISHED,
+        "inconsistent": lambda r: not r.consistent,
+    }
+    shown = [r for r in rows if filters[show](r)] if show in filters else rows
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/console_overview.html",
@@ -369,8 +379,18 @@ def region_overview_view(request: HttpRequest) -> HttpResponse:
             "total_failures": [
                 c.label for c in nat.TABLE3_COLUMNS if c.key in total.identity_failures()
             ],
-            "querystring_base": f"region={region.code}&year={year}&",
+            "querystring_base": f"region={region.code}&year={year}&show={show}&",
             "today": today,
+            "show": show,
+            "show_choices": [
+                ("", "全部机构"),
+                ("late", "逾期"),
+                ("missing", "未编制"),
+                ("draft", "草稿"),
+                ("finalised", "已定稿"),
+                ("published", "已发布"),
+                ("inconsistent", "勾稽不一致"),
+            ],
         },
     )
 
