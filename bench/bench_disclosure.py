@@ -1,15 +1,18 @@
 """主动公开 performance (issue 3 "Performance"): with N publications in the database,
 
-1. detail page and list pages p95 in-process (Django test client, no network);
-2. publishing one document whose 20-page attachment goes through the privacy check;
-3. detail page requests/s under gunicorn (2 workers) with load from a second process.
+1. detail page and list pages p95 in-process (Django test client, no network; target ≤ 50 ms);
+2. publishing one document whose 20-page attachment goes through the privacy check (≤ 1 s);
+3. detail page requests/s under gunicorn (2 workers) with load from a second process (≥ 300).
 
-Use a separate database, e.g.
+`run()` (bench/run.py contract) measures in a subprocess against its own database:
+`BENCH_DISCLOSURE_DATABASE_URL` when set (a database already filled with
+`generate_publications`), otherwise a temporary SQLite file filled with
+int(1,000,000 × BENCH_SCALE) generated publications (≈ 10 minutes at scale 1 on 2 cores).
 
-    DATABASE_URL=sqlite:////work/main/var/bench.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=... .venv/bin/python manage.py load_demo
-    DATABASE_URL=... .venv/bin/python manage.py generate_publications --count 1000000
-    DATABASE_URL=... .venv/bin/python bench/bench_disclosure.py [--requests 300] [--gunicorn 10]
+By hand, against a prepared database:
+
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/bench_disclosure.py \
+        --setup 1000000 [--requests 300] [--gunicorn 10]
 """
 
 from __future__ import annotations
@@ -160,10 +163,34 @@ print(count[0] / {seconds})
         proc.wait(timeout=20)
 
 
+def setup_database(count: int) -> None:
+    from django.core.management import call_command
+
+    from yangguang.disclosure.models import Publication
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    have = Publication.objects.count()
+    if have < count:
+        call_command("generate_publications", count=count - have, batch=10000, stdout=io.StringIO())
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+ROWS: list[dict[str, object]] = []
+
+
+def row(name: str, value: float, unit: str, **extra: object) -> None:
+    ROWS.append({"name": name, "value": round(value, 2), "unit": unit, **extra})
+
+
 def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -174,7 +201,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--gunicorn", type=int, default=10, help="seconds of load (0 = skip)")
+    parser.add_argument("--setup", type=int, default=0, help="fill the database to N rows first")
+    parser.add_argument("--json", action="store_true", help="print result rows as JSON")
     args = parser.parse_args()
+    if args.setup:
+        setup_database(args.setup)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # gunicorn serves pages
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     setup_test_environment()
     total = Publication.objects.count()
     print(f"database={connection.vendor} publications={total}")
@@ -194,6 +232,8 @@ def main() -> None:
         f"detail page: n={len(detail)} p50={statistics.median(detail):.1f} ms "
         f"p95={pct(detail, 95):.1f} ms"
     )
+    note = f"{connection.vendor}, {total:,} publications"
+    row("detail page p95", pct(detail, 95), "ms", target=50, calls=len(detail), note=note)
     pub = Publication.objects.select_related("body").get(index_number=numbers[0])
     node = CatalogueNode.objects.filter(body=pub.body, parent__isnull=True).first()
     assert node is not None  # noqa: S101
@@ -214,10 +254,65 @@ def main() -> None:
         print(
             f"{label}: n={n_list} p50={statistics.median(values):.1f} ms p95={pct(values, 95):.1f} ms"
         )
-    bench_publish()
+        row(f"{label} p95", pct(values, 95), "ms", target=50, calls=n_list, note=note)
+    elapsed = bench_publish()
+    row("publish with 20-page attachment", elapsed * 1000, "ms", target=1000, note=note)
     if args.gunicorn:
         rps = gunicorn_rps(detail_urls[:200], args.gunicorn)
         print(f"gunicorn 2 workers, detail page: {rps:.0f} requests/s (8 connections, loopback)")
+        row(
+            "detail page under gunicorn (2 workers)",
+            rps,
+            "req/s",
+            target=300,
+            better="higher",
+            note=note + "; load: 8 keep-alive connections from a second process",
+        )
+    if args.json:
+        import json
+
+        print("JSON:" + json.dumps(ROWS, ensure_ascii=False))
+
+
+def run() -> list[dict[str, object]]:
+    """bench/run.py entry point: measure in a subprocess against the bench's own database."""
+    import json
+    import shutil
+    import tempfile
+
+    from bench.run import scale
+
+    tmp = tempfile.mkdtemp(prefix="bench-disclosure-")
+    try:
+        url = os.environ.get("BENCH_DISCLOSURE_DATABASE_URL")
+        count = 0
+        if not url:
+            url = f"sqlite:///{tmp}/bench.sqlite3"
+            count = max(1000, int(1_000_000 * scale()))
+        env = dict(os.environ, DATABASE_URL=url, MEDIA_ROOT=f"{tmp}/media")
+        requests = max(30, int(300 * min(1.0, scale() * 10)))
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__)),
+                "--json",
+                "--setup",
+                str(count),
+                "--requests",
+                str(requests),
+                "--gunicorn",
+                "10" if scale() >= 1 else "2",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
+        line = next(x for x in out.stdout.splitlines() if x.startswith("JSON:"))
+        return list(json.loads(line[5:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -45,3 +45,63 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def run() -> list[dict[str, object]]:
+    """bench/run.py entry point: precision/recall on the planted corpus, scan speed."""
+    from bench.run import django_setup, scaled, timed
+
+    django_setup()
+    from tests.disclosure.privacy_corpus import HARD, corpus, measure, measure_hard
+    from yangguang.disclosure.privacy import scan
+
+    hard = measure_hard()
+    docs = corpus(scaled(2000))
+    result = measure(docs)
+    planted = int(result["tp"] + result["fn"])
+    note = (
+        f"{len(docs)} generated documents, {planted} planted findings "
+        f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}) + hard negatives"
+    )
+    text = "".join(t for t, _ in corpus(400))[:30000]
+    wall, cpu = timed(lambda i: scan(text), scaled(20))
+    return [
+        {
+            "name": "privacy check precision",
+            "value": round(result["precision"] * 100, 2),
+            "unit": "%",
+            "target": 98,
+            "better": "higher",
+            "note": note,
+        },
+        {
+            "name": "privacy check recall",
+            "value": round(result["recall"] * 100, 2),
+            "unit": "%",
+            "target": 95,
+            "better": "higher",
+            "note": note,
+        },
+        {
+            "name": "privacy check precision, hand-written hard cases",
+            "value": round(hard["precision"] * 100, 2),
+            "unit": "%",
+            "better": "higher",
+            "note": f"{len(HARD)} cases; tp {hard['tp']}, fp {hard['fp']}, fn {hard['fn']} "
+            "(misses: obfuscated e-mail, 工作秘密 without ★; false hit: e-mail with a space)",
+        },
+        {
+            "name": "privacy check recall, hand-written hard cases",
+            "value": round(hard["recall"] * 100, 2),
+            "unit": "%",
+            "better": "higher",
+        },
+        {
+            "name": "privacy scan of a 20-page text",
+            "value": round(wall / 1000, 2),
+            "cpu": round(cpu / 1000, 2),
+            "unit": "ms",
+            "calls": scaled(20),
+            "note": f"{len(text):,} characters",
+        },
+    ]

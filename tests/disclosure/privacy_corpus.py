@@ -155,3 +155,36 @@ def measure(docs: list[tuple[str, set[tuple[str, str]]]]) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall}
+
+
+# Hand-written hard cases: formats the checker does not (yet) understand and look-alikes that
+# it may flag. Measured separately so the easy generated corpus does not hide the weak spots.
+HARD: list[tuple[str, set[tuple[str, str]]]] = [
+    ("联系电话：+86 138 1234 5678。", {("mobile", "138 1234 5678")}),
+    ("手机：＋86-13912345678", {("mobile", "13912345678")}),
+    (
+        "身份证：１１０１０５１９４９１２３１００２Ｘ（全角）",
+        {("id_number", "１１０１０５１９４９１２３１００２Ｘ")},
+    ),
+    ("身份证号码11010519491231002x，", {("id_number", "11010519491231002x")}),
+    ("快递单号 6222021234567890128 已签收。", set()),  # Luhn-valid tracking number: a false hit
+    ("合同编号：4111111111111111", set()),  # labelled 编号: skipped
+    ("项目金额 13812345678 元", set()),  # an amount that looks like a mobile: a false hit
+    ("邮箱：zhang san@example.com", set()),  # broken address
+    ("请将材料发送至 office(at)example.gov.cn", {("email", "office(at)example.gov.cn")}),
+    ("机密★10年\n关于……", {("secrecy", "机密★")}),
+    ("本文件属工作秘密，不得公开。", {("secrecy", "工作秘密")}),
+    ("此件不公开", {("secrecy", "此件不公开")}),
+    ("（此件公开发布）", set()),
+    ("卡号：6217 0000 1000 0000 003", {("bank_card", "6217 0000 1000 0000 003")}),
+    ("居民身份证号：370921198001011234（校验位错误）", set()),
+    ("社会保障卡号370921199002021235", set()),
+    ("统一社会信用代码 11370921004100012A", set()),
+    ("退役军人优待证号 37092119800101123X", {("id_number", "37092119800101123X")}),
+    ("固定电话 0538-8212345，传真 0538-8212346", set()),
+    ("工作日 9:00-17:00，邮编 271000", set()),
+]
+
+
+def measure_hard() -> dict[str, float]:
+    return measure(HARD)

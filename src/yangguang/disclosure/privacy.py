@@ -34,7 +34,8 @@ EMAIL_RE = re.compile(
 )
 # Always a marking (or a clear instruction not to release).
 SECRECY_ALWAYS_RE = re.compile(
-    r"(内部资料|内部文件|内部使用|内部发行|注意保密|严禁外传|不得外传|请勿外传|涉密文件|工作秘密★|绝密)"
+    r"(内部资料|内部文件|内部使用|内部发行|注意保密|严禁外传|不得外传|请勿外传|涉密文件|工作秘密★|绝密"
+    r"|此件不公开|不宜公开)"
 )
 # 机密 / 秘密 only as a marking: with ★, 级, a 密级 label, or alone on a line / at the start.
 SECRECY_MARK_RE = re.compile(
@@ -42,7 +43,14 @@ SECRECY_MARK_RE = re.compile(
     r"|(?P<b>(?:机密|秘密)\s*(?:[★☆*]|级))"
     r"|(?:(?:^|\n)[ \t　]*(?P<c>机密|秘密)(?=[ \t　]*(?:\n|$|[★☆*]|\d+年)))"
 )
-_CODE_CONTEXT_RE = re.compile(r"(信用代码|索引号|代码|编码|编号|税号|注册号)[\s:：]*$")
+_CODE_CONTEXT_RE = re.compile(
+    r"(信用代码|索引号|代码|编码|编号|税号|注册号|单号|订单号|流水号|合同号|金额)[\s:：]*$"
+)
+_AMOUNT_AFTER_RE = re.compile(r"^\s*(元|万元|亿元|千元)")
+# +86 / ＋86 before a mobile number.
+MOBILE_CC_RE = re.compile(r"(?:\+|＋)86[- ]?(1[3-9]\d(?:[- ]?\d{4}){2})(?![- ]?\d)" + _E)
+# Full-width digits, letters and signs map one-to-one to ASCII, so positions stay the same.
+_FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,8 @@ def _code_context(text: str, start: int, end: int) -> bool:
     """Right after a code label, or followed by "/" (索引号 前段码), or part of an index number."""
     if _CODE_CONTEXT_RE.search(text[max(0, start - 12) : start]):
         return True
+    if _AMOUNT_AFTER_RE.match(text[end : end + 4]):
+        return True
     return text[end : end + 1] in {"/", "／"}
 
 
@@ -121,6 +131,8 @@ def scan(text: str) -> list[Finding]:
     (an ID number is not also a bank card)."""
     if not text:
         return []
+    original = text
+    text = text.translate(_FULLWIDTH)  # same length: positions refer to the original too
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
@@ -128,8 +140,9 @@ def scan(text: str) -> list[Finding]:
         return all(b <= x or a >= y for x, y in taken)
 
     def add(kind: str, a: int, b: int) -> None:
-        value = text[a:b]
-        found.append(Finding(kind, a, b, value, mask(kind, value), _context(text, a, b)))
+        value = original[a:b]
+        masked = mask(kind, text[a:b])
+        found.append(Finding(kind, a, b, value, masked, _context(original, a, b)))
         taken.append((a, b))
 
     for m in ID_RE.finditer(text):
@@ -145,6 +158,9 @@ def scan(text: str) -> list[Finding]:
             continue
         if luhn_ok(digits) and not _code_context(text, m.start(1), m.end(1)):
             add("bank_card", m.start(1), m.end(1))
+    for m in MOBILE_CC_RE.finditer(text):
+        if free(m.start(1), m.end(1)):
+            add("mobile", m.start(1), m.end(1))
     for m in MOBILE_RE.finditer(text):
         if free(m.start(1), m.end(1)) and not _code_context(text, m.start(1), m.end(1)):
             add("mobile", m.start(1), m.end(1))
