@@ -42,6 +42,7 @@ def test_apply_submit_receipt_once_and_double_click(
     frozen(D(2026, 2, 5))
     page = client.get(f"/foi/apply/?body={world.body_a.credit_code}")
     assert page.status_code == 200 and world.body_a.name in page.content.decode()
+    assert "公开指南" in page.content.decode()
     token = re.search(r'name="token" value="([0-9a-f]+)"', page.content.decode()).group(1)  # type: ignore[union-attr]
     r1 = client.post("/foi/apply/", form_data(world, token=token))
     r2 = client.post("/foi/apply/", form_data(world, token=token))  # double click

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -101,7 +101,33 @@ def apply(request: HttpRequest) -> HttpResponse:
         if fixed is not None:
             initial["body"] = fixed.pk
         form = PublicApplicationForm(initial=initial)
-    return render(request, "foi/apply.html", {"form": form, "fixed": fixed})
+    guides = _guide_urls(fixed)
+    return render(
+        request,
+        "foi/apply.html",
+        {
+            "form": form,
+            "fixed": fixed,
+            "guides": guides,
+            "guide_url": guides.get(str(fixed.pk), "") if fixed else "",
+        },
+    )
+
+
+def _guide_urls(fixed: Body | None) -> dict[str, str]:
+    """Each body's 政府信息公开指南 (the disclosure app's page), for the hint next to the picker."""
+    bodies = (
+        [fixed]
+        if fixed is not None
+        else Body.objects.filter(is_active=True).only("id", "credit_code")[:2000]
+    )
+    urls = {}
+    for b in bodies:
+        try:
+            urls[str(b.pk)] = reverse("portal:disclosure_guide", args=[b.credit_code])
+        except NoReverseMatch:
+            return {}
+    return urls
 
 
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
