@@ -75,6 +75,10 @@ def test_import_valid_rows(world: Any, frozen: Any) -> None:
     assert (a.outcome, a.org_kind, a.imported) == ("refuse_4", "legal", True)
     carried = Application.objects.get(number="YSQ-2025-000103")
     assert carried.state == State.PROCESSING and carried.due_on is not None
+    # A late registration for 2025 gets a number after the imported ones.
+    from yangguang.core.tracking import next_number
+
+    assert next_number("YSQ", 2025) == "YSQ-2025-000104"
 
 
 def test_import_is_all_or_nothing_with_row_report(world: Any, frozen: Any) -> None:

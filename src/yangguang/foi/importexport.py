@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from yangguang.core import audit
-from yangguang.core.models import TrackingTicket
+from yangguang.core.models import TrackingSequence, TrackingTicket
 from yangguang.foi.models import (
     OPEN_STATES,
     ApplicantKind,
@@ -246,6 +247,7 @@ def import_applications(data: bytes, *, filename: str, actor: User) -> ImportRep
             if app.state in OPEN_STATES:
                 recompute(app)
             report.created += 1
+        _advance_sequences([p["number"] for p in parsed])
         audit.record(
             actor=actor,
             action="foi.application.import",
@@ -254,6 +256,27 @@ def import_applications(data: bytes, *, filename: str, actor: User) -> ImportRep
             changes={"numbers": [p["number"] for p in parsed[:1000]]},
         )
     return report
+
+
+NUMBER_RE = re.compile(r"^YSQ-(\d{4})-(\d{6,})$")
+
+
+def _advance_sequences(numbers: Iterable[str]) -> None:
+    """Imported numbers in our own format reserve their serials: the next number issued for
+    that year comes after the highest imported one (no collision on later registrations)."""
+    highest: dict[int, int] = {}
+    for n in numbers:
+        m = NUMBER_RE.match(n)
+        if m:
+            year, serial = int(m.group(1)), int(m.group(2))
+            highest[year] = max(highest.get(year, 0), serial)
+    for year, serial in highest.items():
+        seq, _ = TrackingSequence.objects.select_for_update().get_or_create(
+            kind="YSQ", year=year, defaults={"last": 0}
+        )
+        if seq.last < serial:
+            seq.last = serial
+            seq.save(update_fields=["last"])
 
 
 def export_xlsx(apps: Iterable[Application], viewer: Any) -> bytes:
