@@ -111,7 +111,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def gunicorn_rps(urls: list[str], seconds: int) -> float:
+def gunicorn_rps(urls: list[str], seconds: int, workers: int = 2) -> float:
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen(
@@ -121,7 +121,7 @@ def gunicorn_rps(urls: list[str], seconds: int) -> float:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -201,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--gunicorn", type=int, default=10, help="seconds of load (0 = skip)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--setup", type=int, default=0, help="fill the database to N rows first")
     parser.add_argument("--json", action="store_true", help="print result rows as JSON")
     args = parser.parse_args()
@@ -258,10 +259,13 @@ def main() -> None:
     elapsed = bench_publish()
     row("publish with 20-page attachment", elapsed * 1000, "ms", target=1000, note=note)
     if args.gunicorn:
-        rps = gunicorn_rps(detail_urls[:200], args.gunicorn)
-        print(f"gunicorn 2 workers, detail page: {rps:.0f} requests/s (8 connections, loopback)")
+        rps = gunicorn_rps(detail_urls[:200], args.gunicorn, args.workers)
+        print(
+            f"gunicorn {args.workers} workers, detail page: {rps:.0f} requests/s "
+            "(8 connections, loopback)"
+        )
         row(
-            "detail page under gunicorn (2 workers)",
+            f"detail page under gunicorn ({args.workers} workers)",
             rps,
             "req/s",
             target=300,

@@ -63,7 +63,7 @@ def list_page(qs: QuerySet[Publication], page: str | None, size: int = PAGE_SIZE
     number = max(1, min(number, MAX_PAGE))
     start = (number - 1) * size
     rows = list(qs[start : start + size + 1])
-    count = qs.values("pk")[: COUNT_CAP + 1].count()
+    count = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return ListPage(
         rows[:size], number, len(rows) > size and number < MAX_PAGE, count, count > COUNT_CAP
     )
@@ -83,16 +83,29 @@ def filter_public(
     """Apply list filters (body, category, theme, year, validity) from query parameters."""
     chosen: dict[str, str] = {}
     body = params.get("body", "").strip()
+    body_id: int | None = None
     if body:
-        qs = qs.filter(body__credit_code=body)
+        # Resolve the body first: filtering on its id lets the (body, state, date) index serve
+        # the page instead of a join over the whole publication table.
+        body_id = Body.objects.filter(credit_code=body).values_list("pk", flat=True).first()
         chosen["body"] = body
+        if body_id is None:
+            qs = qs.none()
     category = params.get("category", "")
     if category.isdigit():
-        ids = [int(category)] + list(
-            CatalogueNode.objects.filter(parent_id=int(category)).values_list("pk", flat=True)
-        )
-        qs = qs.filter(category_id__in=ids)
+        node = CatalogueNode.objects.filter(pk=int(category)).values("pk", "body_id").first()
         chosen["category"] = category
+        if node is None or (body and node["body_id"] != body_id):
+            qs = qs.none()
+        else:
+            # A category belongs to one body, so it implies the body filter (and one index).
+            ids = [
+                node["pk"],
+                *CatalogueNode.objects.filter(parent_id=node["pk"]).values_list("pk", flat=True),
+            ]
+            qs = qs.filter(category_id__in=ids)
+    elif body_id is not None:
+        qs = qs.filter(body_id=body_id)
     theme = params.get("theme", "")
     if theme:
         t = Theme.objects.filter(code=theme).first()
