@@ -56,6 +56,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool = False
+    param: str = ""  # what the URL carries (the body's credit code for bodies)
 
 
 @dataclass
@@ -226,15 +227,21 @@ def _facet_body_ids(result: EngineResult) -> set[int]:
     return out
 
 
-def _body_names(ids: set[int]) -> dict[int, str]:
+def _body_names(ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Body id → (name, credit code), one query."""
     if not ids:
         return {}
     from yangguang.orgs.models import Body
 
-    return dict(Body.objects.filter(id__in=ids).values_list("id", "name"))
+    return {
+        pk: (name, code)
+        for pk, name, code in Body.objects.filter(id__in=ids).values_list(
+            "id", "name", "credit_code"
+        )
+    }
 
 
-def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, str]) -> ResultHit:
+def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str]]) -> ResultHit:
     source = registry.get(h.source)
     return ResultHit(
         source=h.source,
@@ -245,7 +252,7 @@ def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, str]) -> Resul
         url=h.url,
         doc_number=h.doc_number,
         body_id=h.body_id,
-        body_name=bodies.get(h.body_id or 0, ""),
+        body_name=bodies.get(h.body_id or 0, ("", ""))[0],
         published_on=h.published_on,
         validity=h.validity,
         validity_label=VALIDITY_LABELS.get(h.validity, h.validity),
@@ -259,7 +266,7 @@ def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, str]) -> Resul
 
 
 def _label_facets(
-    raw: dict[str, list[tuple[str, int]]], f: Filters, bodies: dict[int, str]
+    raw: dict[str, list[tuple[str, int]]], f: Filters, bodies: dict[int, tuple[str, str]]
 ) -> dict[str, list[FacetValue]]:
     out: dict[str, list[FacetValue]] = {}
     labels: dict[str, dict[str, str]] = {}
@@ -272,8 +279,11 @@ def _label_facets(
     for name, buckets in raw.items():
         items: list[FacetValue] = []
         for value, count in buckets:
+            param = value
             if name == "body":
-                label = bodies.get(int(value), value) if value.isdigit() else value
+                label, param = (
+                    bodies.get(int(value), (value, value)) if value.isdigit() else (value, value)
+                )
                 selected = value.isdigit() and int(value) in f.body_ids
             elif name == "year":
                 value = str(int(float(value)))
@@ -283,7 +293,11 @@ def _label_facets(
             else:
                 label = labels.get(name, {}).get(value, value)
                 selected = getattr(f, name) == value
-            items.append(FacetValue(value=value, label=label, count=count, selected=selected))
+            items.append(
+                FacetValue(
+                    value=value, label=label, count=count, selected=selected, param=param or value
+                )
+            )
         if name == "year":
             items.sort(key=lambda i: i.value, reverse=True)
         out[name] = items
