@@ -273,3 +273,26 @@ def test_attachment_download_visibility(world: World) -> None:
     assert client_for(world.editor_a).get(url).status_code == 200
     publish(world, pub)
     assert Client().get(url).status_code == 200
+    page = Client().get(reverse("portal:disclosure_detail", args=[pub.index_number]))
+    assert url in page.content.decode()
+
+
+def test_joint_document_lists_every_issuer(world: World) -> None:
+    pub = services.publication_create(
+        actor=world.editor_a,
+        body=world.body_a,
+        data={"title": "联合发文", "written_on": dt.date(2026, 3, 2)},
+        issuers=[world.body_b],
+    ).publication
+    publish(world, pub)
+    html = (
+        Client().get(reverse("portal:disclosure_detail", args=[pub.index_number])).content.decode()
+    )
+    assert world.body_a.name in html and world.body_b.name in html
+    single = publish(world, make_pub(world, title="单独发文"))
+    html = (
+        Client()
+        .get(reverse("portal:disclosure_detail", args=[single.index_number]))
+        .content.decode()
+    )
+    assert world.body_a.name in html and world.body_b.name not in html

@@ -313,6 +313,9 @@ def load_demo_publications() -> int:
         through.objects.bulk_create(
             [through(from_publication_id=r.pk, to_publication_id=p.pk) for r, p in readings]
         )
+        Publication.objects.filter(
+            pk__in=[r.pk for r, _ in readings] + [p.pk for _, p in readings]
+        ).update(has_links=True)
         # Some repealed documents, and some revised ones with their revision as replacement.
         bodies_by_pk = {b.pk: b for b in bodies}
         changed = []

@@ -204,6 +204,11 @@ class Publication(models.Model):
     return_reason = models.TextField("退回理由", blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
+    # Hints that let the public detail page skip empty look-ups (one query for most documents).
+    # Set whenever a link/attachment/joint issuer is added; a stale True only costs a query.
+    has_issuers = models.BooleanField(default=False, editable=False)
+    has_attachments = models.BooleanField(default=False, editable=False)
+    has_links = models.BooleanField(default=False, editable=False)
     # Timeliness (条例 Art. 26): working days from 成文日期 to 发布日期; late when > 20.
     delay_workdays = models.IntegerField("发布用时（工作日）", null=True, blank=True)
     is_late = models.BooleanField("超期发布", default=False, db_index=True)

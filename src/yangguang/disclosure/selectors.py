@@ -51,7 +51,6 @@ def public_detail(index_number: str) -> Publication | None:
     rows = list(
         publications_public()
         .select_related("body", "theme__parent", "category")
-        .prefetch_related("issuers", "attachments")
         .filter(index_number=index_number)
         .order_by()[:1]
     )

@@ -274,6 +274,8 @@ def _set_links(
     if issuers is not None:
         ids = {b.pk for b in issuers} | {pub.body_id}
         pub.issuers.set(ids)
+        pub.has_issuers = len(ids) > 1
+        Publication.objects.filter(pk=pub.pk).update(has_issuers=pub.has_issuers)
     if interprets is not None:
         items = [p for p in interprets if p.pk != pub.pk]
         for p in items:
@@ -283,6 +285,11 @@ def _set_links(
             ):
                 raise DisclosureError("只能关联本机构或已公开的政策文件。", "interprets")
         pub.interprets.set(items)
+        if items:
+            pub.has_links = True
+            Publication.objects.filter(pk__in=[pub.pk, *(p.pk for p in items)]).update(
+                has_links=True
+            )
 
 
 def _add_attachments(pub: Publication, files: Sequence[CheckedFile]) -> None:
@@ -299,6 +306,9 @@ def _add_attachments(pub: Publication, files: Sequence[CheckedFile]) -> None:
         )
         att.file.save(f.name, ContentFile(f.data), save=False)
         att.save()
+    if files:
+        pub.has_attachments = True
+        Publication.objects.filter(pk=pub.pk).update(has_attachments=True)
 
 
 # -- publications -----------------------------------------------------------------------------

@@ -208,20 +208,27 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(index_number: str) -> dict[str, Any]:
+    """The detail page in one query for most documents: links, attachments and joint issuers
+    are looked up only when the publication's hints say it has some."""
     pub = public_detail(index_number)
     if pub is None:
         raise Http404("未找到")
+    empty: list[Any] = []
+    links = publications_public().order_by("-published_on").values("title", "index_number")
     return {
         "pub": pub,
-        "issuers": list(pub.issuers.all()) or [pub.body],
-        "interprets": publications_public()
-        .filter(interpretations=pub)
-        .only("title", "index_number"),
-        "interpretations": publications_public()
-        .filter(interprets=pub)
-        .only("title", "index_number"),
-        "replaced_by": pub.replaced_by if pub.replaced_by and pub.replaced_by.is_public else None,
-        "attachments": pub.attachments.all(),
+        "issuers": list(pub.issuers.all()) if pub.has_issuers else [pub.body],
+        "interprets": links.filter(interpretations=pub)[:20] if pub.has_links else empty,
+        "interpretations": links.filter(interprets=pub)[:20] if pub.has_links else empty,
+        "replaced_by": (
+            publications_public()
+            .filter(pk=pub.replaced_by_id)
+            .values("title", "index_number")
+            .first()
+            if pub.replaced_by_id
+            else None
+        ),
+        "attachments": list(pub.attachments.all()) if pub.has_attachments else empty,
     }
 
 
