@@ -108,6 +108,15 @@ def test_staff_workflow_via_api(world: Any, client: Client, frozen: Any) -> None
     assert r.json()["state"] == "replied" and r.json()["outcome_national_label"] == "（一）予以公开"
     r = post("/review-cases", {"kind": "reconsideration", "filed_on": "2026-02-26"}, handler)
     assert r.status_code == 201 and r.json()["result"] == "pending"
+    case_id = r.json()["id"]
+    r = post(
+        f"/review-cases/{case_id}/decide", {"result": "upheld", "decided_on": "2026-02-20"}, handler
+    )
+    assert r.status_code == 400 and "不能早于" in r.json()["detail"]
+    r = post(
+        f"/review-cases/{case_id}/decide", {"result": "upheld", "decided_on": "2026-02-26"}, handler
+    )
+    assert r.json()["result"] == "upheld"
     detail = client.get(base, **handler).json()
     assert detail["applicant"] == "王小明" and detail["id_number"] == VALID_ID
 

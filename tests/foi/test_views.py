@@ -264,3 +264,30 @@ def test_released_files_on_reply_and_tracking(
     assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 demo"
     doc = client.get(f"/foi/track/{app.number}/reply/").content.decode()
     assert "附件：收支表.pdf" in doc
+
+
+def test_review_case_record_and_decide_in_console(
+    world: Any, client: Client, app_a: Application
+) -> None:
+    s.application_reply(
+        actor=world.handler_a, application=app_a, outcome="reject_2", reason="重复申请相同信息"
+    )
+    client.force_login(world.handler_a)
+    r = client.post(
+        f"/console/foi/{app_a.pk}/do/review/",
+        {"kind": "litigation_direct", "filed_on": "2026-02-05", "result": "pending"},
+    )
+    assert r.status_code == 302
+    case = app_a.review_cases.get()
+    page = client.get(f"/console/foi/{app_a.pk}/").content.decode()
+    assert "登记结果" in page
+    r = client.post(
+        f"/console/foi/{app_a.pk}/do/decide/",
+        {"case": case.pk, "result": "corrected", "decided_on": "2026-02-05"},
+    )
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert (case.result, case.decided_on) == ("corrected", D(2026, 2, 5))
+    client.force_login(world.county_supervisor)
+    assert "登记结果" not in client.get(f"/console/foi/{app_a.pk}/").content.decode()
+    assert "行政诉讼" in client.get("/console/foi/reviews/").content.decode()

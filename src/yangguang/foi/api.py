@@ -552,4 +552,28 @@ def api_review(request: HttpRequest, number: str, payload: ReviewIn) -> tuple[in
     return 201, case
 
 
+class DecideIn(Schema):
+    result: str = Field(description="upheld 维持 | corrected 纠正 | other 其他")
+    decided_on: dt.date
+
+
+@router.post(
+    A + "/review-cases/{case_id}/decide",
+    response=ReviewOut,
+    auth=bearer_auth,
+    summary="登记行政复议/行政诉讼结果",
+)
+def api_review_decide(request: HttpRequest, number: str, case_id: int, payload: DecideIn) -> Any:
+    app = _get(request, number)
+    case = app.review_cases.filter(pk=case_id).first()
+    if case is None:
+        raise HttpError(404, "未找到。")
+    try:
+        return svc.review_case_decide(
+            actor=_actor(request), case=case, result=payload.result, decided_on=payload.decided_on
+        )
+    except svc.FoiError as exc:
+        raise _fail(exc) from None
+
+
 routers = [("/foi", router)]

@@ -167,6 +167,14 @@ class ReviewForm(forms.Form):
     case_number = forms.CharField(label="案号", required=False, max_length=60)
 
 
+class DecideForm(forms.Form):
+    case = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label="结果", choices=[c for c in ReviewResult.choices if c[0] != ReviewResult.PENDING]
+    )
+    decided_on = forms.DateField(label="决定/判决日期", widget=DATE)
+
+
 class AttachForm(forms.Form):
     file = forms.FileField(label="答复附件（提供的政府信息）")
 

@@ -27,6 +27,7 @@ from yangguang.foi.forms import (
     ConsultStartForm,
     CorrectionForm,
     DateForm,
+    DecideForm,
     ExtendForm,
     FeeForm,
     ImportForm,
@@ -463,6 +464,7 @@ ACTION_FORMS: dict[str, tuple[type, str]] = {
     "withdraw": (DateForm, "foi.handle"),
     "review": (ReviewForm, "foi.review"),
     "attach": (AttachForm, "foi.handle"),
+    "decide": (DecideForm, "foi.review"),
 }
 
 
@@ -486,7 +488,11 @@ def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -
     user = request.user
     allowed = {
         name: can(user, action, app)
-        and (app.is_open or name == "review" or (name == "attach" and app.state == State.REPLIED))
+        and (
+            app.is_open
+            or name in ("review", "decide")
+            or (name == "attach" and app.state == State.REPLIED)
+        )
         for name, (_, action) in ACTION_FORMS.items()
     }
     clock = svc.compute_clock(
@@ -612,6 +618,14 @@ def _run(name: str, actor: User, app: Application, c: dict[str, Any]) -> str:
     if name == "attach":
         rf = svc.released_file_attach(actor=actor, application=app, upload=c["file"])
         return f"已上传附件：{rf.name}。"
+    if name == "decide":
+        case = app.review_cases.filter(pk=c["case"]).first()
+        if case is None:
+            raise Http404("未找到")
+        svc.review_case_decide(
+            actor=actor, case=case, result=c["result"], decided_on=c["decided_on"]
+        )
+        return "已登记复议/诉讼结果。"
     if name == "review":
         svc.review_case_record(
             actor=actor,
