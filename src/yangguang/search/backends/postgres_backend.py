@@ -35,8 +35,8 @@ from yangguang.search.query import And, Node, Or, Phrase, Term
 from yangguang.search.segment import Segmenter, get_segmenter, normalize_number, segment_pairs
 
 TABLE = "search_pg_entry"
-COUNT_CAP = 10_000
-FACET_SAMPLE = 10_000
+COUNT_CAP = 1_000
+FACET_SAMPLE = 1_000
 RERANK_WINDOW = 200
 FACET_SIZE = 30
 
