@@ -175,21 +175,26 @@ def measure(total: int, open_share: float) -> list[dict[str, Any]]:
         r = client.get(u, HTTP_HOST="127.0.0.1")
         if r.status_code != 200:
             sys.exit(f"{u} → {r.status_code}")
-    times = []
+    times, cpus = [], []
     for i in range(80):
         u = urls[i % len(urls)]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         client.get(u, HTTP_HOST="127.0.0.1")
         times.append((time.perf_counter() - t) * 1000)
+        cpus.append((time.process_time() - c) * 1000)
     p95 = statistics.quantiles(times, n=20)[18]
+    cpu95 = statistics.quantiles(cpus, n=20)[18]
     sclient = Client()
     sclient.force_login(sup)
-    stimes = []
-    for _ in range(20):
-        t = time.perf_counter()
+    sclient.get("/console/foi/", HTTP_HOST="127.0.0.1")
+    stimes, scpus = [], []
+    for _ in range(40):
+        t, c = time.perf_counter(), time.process_time()
         sclient.get("/console/foi/", HTTP_HOST="127.0.0.1")
         stimes.append((time.perf_counter() - t) * 1000)
+        scpus.append((time.process_time() - c) * 1000)
     sp95 = statistics.quantiles(stimes, n=20)[18]
+    scpu95 = statistics.quantiles(scpus, n=20)[18]
     # An administrator adds a local holiday: every open application is recomputed.
     CalendarOverride.objects.create(day=dt.date(2026, 12, 1), is_workday=False, name="基准假日")
     t = time.perf_counter()
@@ -202,6 +207,7 @@ def measure(total: int, open_share: float) -> list[dict[str, Any]]:
         {
             "name": "foi queue page p95",
             "value": round(p95, 1),
+            "cpu": round(cpu95, 1),
             "unit": "ms",
             "target": 100,
             "calls": len(times),
@@ -211,6 +217,7 @@ def measure(total: int, open_share: float) -> list[dict[str, Any]]:
         {
             "name": "foi supervisor region view p95",
             "value": round(sp95, 1),
+            "cpu": round(scpu95, 1),
             "unit": "ms",
             "target": 100,
             "calls": len(stimes),
@@ -283,7 +290,8 @@ def main() -> None:
     else:
         for r in results:
             target = f" (target ≤ {r['target']})" if "target" in r else ""
-            print(f"{r['name']}: {r['value']} {r['unit']}{target} — {r.get('note', '')}")
+            cpu = f" (cpu {r['cpu']})" if "cpu" in r else ""
+            print(f"{r['name']}: {r['value']} {r['unit']}{cpu}{target} — {r.get('note', '')}")
 
 
 if __name__ == "__main__":
