@@ -21,6 +21,8 @@ from yangguang.orgs.tokens import bearer_auth
 router = Router(tags=["区划与机构"])
 
 MAX_LIMIT = 200
+# Far beyond any directory; a bigger offset overflowed the database's 64-bit integer (a 500).
+MAX_OFFSET = 1_000_000_000
 
 LevelName = Literal["city", "county", "township", "village"]
 KindName = Literal["government", "department", "township", "village", "institution", "enterprise"]
@@ -28,11 +30,11 @@ LEVELS = [level.value for level in RegionLevel]
 
 
 class Pagination(LimitOffsetPagination):
-    """limit (1–200, default 50) and offset (≥ 0); out-of-range values are a 422, not a clamp."""
+    """limit (1–200, default 50) and offset (0–10⁹); out-of-range values are a 422, not a clamp."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=MAX_LIMIT, description="每页条数（1–200）")
-        offset: int = Field(0, ge=0, description="偏移量")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="偏移量")
 
 
 def _app_version() -> str:
