@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -46,6 +47,24 @@ def invalidate() -> None:
     processes notice the change through the version on their next request)."""
     global _cached
     _cached = None
+
+
+_change_hooks: list[Callable[[], object]] = []
+
+
+def on_change(hook: Callable[[], object]) -> Callable[[], object]:
+    """Register a function to run after each committed calendar change. Domains whose stored
+    due dates depend on the calendar (foi, hall …) recompute them here: due dates are stored in
+    indexed columns and recomputed only by services (DESIGN.md), never left stale."""
+    _change_hooks.append(hook)
+    return hook
+
+
+def calendar_changed() -> None:
+    """After commit of a calendar change: drop the cached calendar, then run every hook."""
+    invalidate()
+    for hook in _change_hooks:
+        hook()
 
 
 def current_calendar() -> WorkCalendar:

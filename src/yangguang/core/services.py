@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from yangguang.core.audit import diff, record, snapshot
-from yangguang.core.calendar import CALENDAR_SCOPE, invalidate
+from yangguang.core.calendar import CALENDAR_SCOPE, calendar_changed
 from yangguang.core.models import CalendarOverride, CalendarYear
 from yangguang.core.workdays import (
     MAX_YEAR,
@@ -92,7 +92,7 @@ def calendar_override_set(
     name = _clean_text(name, "名称", NAME_MAX)
     note = _clean_text(note, "备注", NOTE_MAX)
     with transaction.atomic():
-        transaction.on_commit(invalidate)
+        transaction.on_commit(calendar_changed)
         row, _ = _set_one(
             actor=actor, day=day, is_workday=bool(is_workday), name=name, note=note, reason=reason
         )
@@ -103,7 +103,7 @@ def calendar_override_delete(*, actor: User, day: dt.date, reason: str = "") -> 
     """Remove the entry for one date (the published schedule or Monday–Friday applies again)."""
     require(actor, "calendar.change", CALENDAR_SCOPE)
     with transaction.atomic():
-        transaction.on_commit(invalidate)
+        transaction.on_commit(calendar_changed)
         row = CalendarOverride.objects.select_for_update().filter(day=day).first()
         if row is None:
             raise CalendarError(f"{day.isoformat()} 没有录入的调整，无需删除。")
@@ -130,7 +130,7 @@ def calendar_schedule_import(*, actor: User, text: str, reason: str = "") -> int
         raise CalendarError("没有可录入的内容：每行写“日期 休/班 名称”。")
     changed = 0
     with transaction.atomic():
-        transaction.on_commit(invalidate)
+        transaction.on_commit(calendar_changed)
         for entry in entries:
             o: Override = entry.override
             _, did = _set_one(
@@ -150,7 +150,7 @@ def calendar_year_mark_complete(
     _check_year(year)
     source = _clean_text(source, "依据", 200)
     with transaction.atomic():
-        transaction.on_commit(invalidate)
+        transaction.on_commit(calendar_changed)
         if complete and not CalendarOverride.objects.filter(day__year=year).exists():
             raise CalendarError(f"{year} 年尚未录入任何节假日安排，不能标记为已完整录入。")
         row = CalendarYear.objects.select_for_update().filter(year=year).first()
