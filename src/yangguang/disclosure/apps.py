@@ -14,3 +14,5 @@ class DisclosureConfig(AppConfig):
         nav.console("信息发布", "console:disclosure_drafts", "publication.list", 20)
         nav.console("审核队列", "console:disclosure_queue", "publication.review", 21)
         nav.console("发布及时性", "console:disclosure_timeliness", "publication.stats", 22)
+        nav.console("公开目录与指南", "console:disclosure_catalogue", "catalogue.change", 23)
+        nav.console("财政与村务公开", "console:disclosure_fiscal", "fiscal.change", 24)
