@@ -307,3 +307,23 @@ def test_rebuild_with_segmenting_processes(engine: SearchBackend, memo: MemorySo
     memo.public -= {3, 6}
     assert engine.replace_all(memo.documents(), workers=1) == 598
     assert run_search("森林防火").total == 198
+
+
+def test_broad_queries_rank_in_tiers_on_postgres(
+    engine: SearchBackend, memo: MemorySource, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Beyond COUNT_CAP matches the PostgreSQL engine does not rank every match: title matches
+    first, then the rest, newest first; totals are reported as lower bounds."""
+    if engine.name != "postgres":
+        pytest.skip("PostgreSQL only")
+    from yangguang.search.backends import postgres_backend
+
+    monkeypatch.setattr(postgres_backend, "COUNT_CAP", 4)
+    for i in range(1, 9):
+        title = f"森林防火通知{i}" if i in (2, 5) else f"工作通知{i}"
+        memo.add(i, title, "做好森林防火工作。" + FILLER, published_on=dt.date(2020, 1, i))
+    index_all(engine, memo)
+    out = run_search("森林防火", per_page=3)
+    assert out.capped and out.total == 4
+    assert ids(out) == [5, 2, 8]
+    assert ids(run_search("森林防火", per_page=3, page=2)) == [7, 6, 4]

@@ -70,20 +70,21 @@ CREATE_SQL = [
 DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}"]
 
 
-def _lexeme(token: str) -> str:
-    return "'" + token.replace("\\", "").replace("'", "''") + "'"
+def _lexeme(token: str, weight: str = "") -> str:
+    return "'" + token.replace("\\", "").replace("'", "''") + "'" + (f":{weight}" if weight else "")
 
 
-def to_tsquery_text(node: Node) -> str:
-    """The query tree as to_tsquery('simple', …) input (every token quoted)."""
+def to_tsquery_text(node: Node, weight: str = "") -> str:
+    """The query tree as to_tsquery('simple', …) input (every token quoted; `weight="A"`
+    restricts every token to the title)."""
     if isinstance(node, Term):
-        return _lexeme(node.token)
+        return _lexeme(node.token, weight)
     if isinstance(node, Phrase):
         # Sub-words sit between the words of a phrase in the token stream: require every token
-        # here and check adjacency on the text (see _phrase_checks).
-        return "(" + " & ".join(_lexeme(t) for t in node.tokens) + ")"
+        # here and check the phrase on the text (see _phrases).
+        return "(" + " & ".join(_lexeme(t, weight) for t in node.tokens) + ")"
     joiner = " & " if isinstance(node, And) else " | "
-    return "(" + joiner.join(to_tsquery_text(i) for i in node.items) + ")"
+    return "(" + joiner.join(to_tsquery_text(i, weight) for i in node.items) + ")"
 
 
 def _phrases(node: Node | None, in_or: bool = False) -> list[str]:
@@ -299,6 +300,7 @@ class PostgresBackend(SearchBackend):
                 )
                 pinned = list(cur.fetchall())
             pinned_keys = {r[0] for r in pinned}
+            total, capped = self._count(cur, where, params)
             if tsq is None or query.sort == "date":
                 cur.execute(
                     f"SELECT {self.COLUMNS}, 0::float8 FROM {TABLE} WHERE {where} "  # noqa: S608
@@ -306,6 +308,8 @@ class PostgresBackend(SearchBackend):
                     [*params, limit, query.offset],
                 )
                 rows = list(cur.fetchall())
+            elif capped:
+                rows = self._broad(cur, query, where, params, limit, pinned)
             else:
                 window = max(RERANK_WINDOW, query.offset + limit + 50)
                 cur.execute(
@@ -327,12 +331,52 @@ class PostgresBackend(SearchBackend):
                 if query.offset == 0:
                     rows = pinned + rows
                 rows = rows[:limit]
-            total, capped = self._count(cur, where, params)
             if pinned and tsq is not None:
                 total += len([k for k in pinned_keys if not self._matches(cur, k, where, params)])
             facets = self._facets(cur, where, params, query.facets) if query.facets else {}
         hits = [self._hit(r, query.number) for r in rows]
         return EngineResult(hits=hits, total=total, facets=facets, capped=capped)
+
+    def _broad(
+        self,
+        cur: Any,
+        query: EngineQuery,
+        where: str,
+        params: list[Any],
+        limit: int,
+        pinned: list[tuple[Any, ...]],
+    ) -> list[tuple[Any, ...]]:
+        """More than COUNT_CAP matches (common words): ranking every match is what makes
+        database full-text search slow, so rank in tiers instead — documents with every query
+        word in the title first, then the others, each newest first (a date-ordered index scan
+        that stops after one page)."""
+        assert query.node is not None  # noqa: S101 — only called for word queries
+        title_q = to_tsquery_text(query.node, weight="A")
+        in_title = "tsv @@ to_tsquery('simple', %s)"
+        t1_where, t1_params = f"{where} AND {in_title}", [*params, title_q]
+        t2_where, t2_params = f"{where} AND NOT {in_title}", [*params, title_q]
+        n_title, _ = self._count(cur, t1_where, t1_params)
+        pinned_keys = {r[0] for r in pinned}
+        offset = max(0, query.offset - len(pinned))
+        want = limit + len(pinned)
+        rows: list[tuple[Any, ...]] = []
+        order = "ORDER BY published_on DESC NULLS LAST, key LIMIT %s OFFSET %s"
+        if offset < n_title:
+            cur.execute(
+                f"SELECT {self.COLUMNS}, 2::float8 FROM {TABLE} WHERE {t1_where} {order}",  # noqa: S608
+                [*t1_params, want, offset],
+            )
+            rows = list(cur.fetchall())
+        if len(rows) < want:
+            cur.execute(
+                f"SELECT {self.COLUMNS}, 1::float8 FROM {TABLE} WHERE {t2_where} {order}",  # noqa: S608
+                [*t2_params, want - len(rows), max(0, offset - n_title)],
+            )
+            rows += list(cur.fetchall())
+        rows = [r for r in rows if r[0] not in pinned_keys]
+        if query.offset == 0:
+            rows = pinned + rows
+        return rows[:limit]
 
     def _matches(self, cur: Any, key: str, where: str, params: Sequence[Any]) -> bool:
         cur.execute(f"SELECT 1 FROM {TABLE} WHERE key = %s AND {where}", [key, *params])  # noqa: S608
