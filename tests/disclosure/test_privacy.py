@@ -114,6 +114,8 @@ def test_hard_cases_known_figures() -> None:
         ("项目金额 13812345678 元", []),
         ("快递单号 6222021234567890128", []),
         ("此件不公开", [("secrecy", "此件不公开")]),
+        ("本文件属工作秘密，不得公开。", [("secrecy", "工作秘密")]),
+        ("不得泄露工作秘密。", []),
     ],
 )
 def test_scan_formats(text: str, expected: list[tuple[str, str]]) -> None:

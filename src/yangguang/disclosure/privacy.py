@@ -43,6 +43,10 @@ SECRECY_MARK_RE = re.compile(
     r"|(?P<b>(?:机密|秘密)\s*(?:[★☆*]|级))"
     r"|(?:(?:^|\n)[ \t　]*(?P<c>机密|秘密)(?=[ \t　]*(?:\n|$|[★☆*]|\d+年)))"
 )
+# "本文件属工作秘密" states a classification; "不得泄露工作秘密" does not.
+SECRECY_STATEMENT_RE = re.compile(
+    r"(?:本文件|本件|此件|本材料|本通知)[^，。；\n]{0,6}?(?:属于|属|系|为)(?P<s>工作秘密|国家秘密)"
+)
 _CODE_CONTEXT_RE = re.compile(
     r"(信用代码|索引号|代码|编码|编号|税号|注册号|单号|订单号|流水号|合同号|金额)[\s:：]*$"
 )
@@ -170,6 +174,9 @@ def scan(text: str) -> list[Finding]:
     for m in SECRECY_ALWAYS_RE.finditer(text):
         if free(m.start(1), m.end(1)):
             add("secrecy", m.start(1), m.end(1))
+    for m in SECRECY_STATEMENT_RE.finditer(text):
+        if free(m.start("s"), m.end("s")):
+            add("secrecy", m.start("s"), m.end("s"))
     for m in SECRECY_MARK_RE.finditer(text):
         group = next(g for g in ("a", "b", "c") if m.group(g))
         a, b = m.start(group), m.end(group)
