@@ -213,7 +213,15 @@ def _visible(hits: list[EngineHit]) -> tuple[list[EngineHit], int]:
                 payload__source=h.source,
                 payload__id=h.obj_id,
             ).exists():
-                registry.enqueue(h.source, h.obj_id)
+                # bulk_create: no post_save, so the page does not index inline; the outbox
+                # command delivers it.
+                OutboxMessage.objects.bulk_create(
+                    [
+                        OutboxMessage(
+                            topic=registry.TOPIC, payload={"source": h.source, "id": h.obj_id}
+                        )
+                    ]
+                )
         except Exception:  # noqa: BLE001 — a read-only replica must still serve the page
             log.warning("could not enqueue re-index of %s", h.key, exc_info=True)
     return kept, len(stale)
