@@ -185,6 +185,12 @@ def test_console_login(live_server, new_page, screenshot_dir: Path) -> None:
     assert "测试承办人" in page.locator("header").inner_text()
     page.screenshot(path=screenshot_dir / "console-desktop.png", full_page=True)
 
+    # The console works on a phone too.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / "console-phone.png", full_page=True)
+
 
 @pytest.mark.parametrize("contrast", ["normal", "high"])
 def test_phone_layout_has_no_horizontal_scroll(
