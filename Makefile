@@ -13,15 +13,15 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/yangguang
 # clones testing at the same time do not drop each other's databases.
 YG_TEST_DB_SUFFIX ?= $(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
 # Two workers: about twice as fast on two cores; `make test PYTEST_ARGS=` runs in one process.
-PYTEST_ARGS ?= -n 2 --durations=5
+PYTEST_ARGS ?= -q -n 2 --durations=5
 export YG_TEST_DB_SUFFIX
 
 .PHONY: install run test lint test-sqlite test-postgres bench system-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip || echo "pip 升级失败，继续 (could not upgrade pip)"
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --quiet --upgrade pip || echo "pip 升级失败，继续 (could not upgrade pip)"
+	$(PY) -m pip install --quiet --quiet -e '.[dev]'
 	@touch $@
 
 install: $(BIN)/.installed
