@@ -123,6 +123,10 @@ def _setup_django(engine: str, tmp: Path) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     call_command("migrate", verbosity=0)
+    # Import every URL module now: the working tree may change while a long run goes on.
+    from django.urls import resolve
+
+    resolve("/search/")
 
 
 def _drop_pg() -> None:
