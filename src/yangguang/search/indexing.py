@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from yangguang.core.models import OutboxMessage
@@ -56,12 +57,27 @@ def apply(
 def process_outbox(
     *, limit: int = 500, ids: Iterable[int] | None = None, backend: SearchBackend | None = None
 ) -> int:
-    """Deliver pending search.reindex messages (oldest first). Returns how many were done."""
+    """Deliver pending search.reindex messages (oldest first). Returns how many were done.
+
+    On PostgreSQL the batch is claimed with SELECT … FOR UPDATE SKIP LOCKED inside one
+    transaction, so several app servers can run the processor side by side and (with the
+    PostgreSQL engine) the index rows and the "processed" marks commit together."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            return _process(limit=limit, ids=ids, backend=backend, lock=True)
+    return _process(limit=limit, ids=ids, backend=backend, lock=False)
+
+
+def _process(
+    *, limit: int, ids: Iterable[int] | None, backend: SearchBackend | None, lock: bool
+) -> int:
     qs = OutboxMessage.objects.filter(
         topic=registry.TOPIC, processed_at__isnull=True, attempts__lt=MAX_ATTEMPTS
     ).order_by("id")
     if ids is not None:
         qs = qs.filter(id__in=list(ids))
+    if lock:
+        qs = qs.select_for_update(skip_locked=True)
     messages = list(qs[:limit])
     if not messages:
         return 0
@@ -82,7 +98,9 @@ def process_outbox(
     now = timezone.now()
     try:
         if items:
-            apply(items, backend)
+            # PostgreSQL: a savepoint, so a failed write leaves the claimed batch usable.
+            with transaction.atomic() if lock else nullcontext():
+                apply(items, backend)
     except Exception as exc:  # the message stays pending and is retried
         log.exception("search outbox processing failed")
         for m in good:
