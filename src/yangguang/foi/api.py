@@ -141,7 +141,7 @@ class ApplicationDetailOut(ApplicationOut):
     fees: list[FeeOut]
 
 
-class PageOut(Schema):
+class ApplicationPageOut(Schema):
     count: int
     page: int
     pages: int
@@ -281,7 +281,10 @@ class ListQuery(Schema):
 
 
 @router.get(
-    "/staff/applications", response=PageOut, auth=bearer_auth, summary="申请队列（工作人员）"
+    "/staff/applications",
+    response=ApplicationPageOut,
+    auth=bearer_auth,
+    summary="申请队列（工作人员）",
 )
 def staff_list(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
     qs = application_visible_to(_actor(request)).select_related("body__region", "handler")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yangguang.core.calendar import current_calendar
+from yangguang.core.params import int_param
 from yangguang.core.tracking import TicketLocked, verify_ticket
 from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document, reply_docx
@@ -249,8 +250,9 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[Application], dict[str, st
     keys = ("body", "state", "light", "handler", "q", "scope", "due")
     f = {k: request.GET.get(k, "").strip() for k in keys}
     bodies = list(Body.objects.filter(visible_bodies_q(request.user)).only("id", "name")[:500])
-    if f["body"].isdigit():
-        qs = qs.filter(body_id=int(f["body"]))
+    body_id = int_param(f["body"])
+    if body_id is not None:
+        qs = qs.filter(body_id=body_id)
     if f["state"] in State.values:
         qs = qs.filter(state=f["state"])
     elif f["scope"] != "all":

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yangguang.core.params import int_param
 from yangguang.disclosure.services import DisclosureError
 from yangguang.orgs.access import (
     can,
@@ -118,8 +119,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "-year", "body__region__path", "body__sort", "body_id"
     )
     year_filter = request.GET.get("year", "")
-    if year_filter.isdigit():
-        qs = qs.filter(year=int(year_filter))
+    year_value = int_param(year_filter, minimum=1, maximum=9999)
+    if year_value is not None:
+        qs = qs.filter(year=year_value)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     services.report_sync_publications(page.object_list)
     return render(
@@ -500,8 +502,9 @@ def history_view(request: HttpRequest) -> HttpResponse:
 def public_list(request: HttpRequest) -> HttpResponse:
     qs = published_reports().order_by("-year", "body__region__path", "body__sort", "body_id")
     year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    year_value = int_param(year, minimum=1, maximum=9999)
+    if year_value is not None:
+        qs = qs.filter(year=year_value)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(body__name__contains=q[:50])
