@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from yangguang.disclosure.models import (
@@ -28,6 +29,12 @@ from yangguang.orgs.access import can
 from yangguang.orgs.models import Body, Region
 
 PAGE_SIZE = 20
+
+
+def doc_prefix() -> str:
+    """URL of a detail page minus the 索引号 (index numbers are URL-safe: [0-9A-Z/-]), so long
+    lists need not reverse() every row."""
+    return reverse("portal:disclosure_detail", args=["x"])[:-1]
 
 
 COUNT_CAP = 1000
@@ -144,6 +151,7 @@ def platform(request: HttpRequest) -> HttpResponse:
             "bodies": bodies[:200],
             "latest": latest.order_by("-published_on", "-id")[:15],
             "themes": Theme.objects.filter(parent=None, is_active=True),
+            "doc_prefix": doc_prefix(),
         },
     )
 
@@ -171,6 +179,7 @@ def body_page(request: HttpRequest, credit_code: str) -> HttpResponse:
             "latest": latest,
             "fiscal": fiscal,
             "foi_url": "/foi/apply/?" + urlencode({"body": body.credit_code}),
+            "doc_prefix": doc_prefix(),
         },
     )
 
@@ -203,6 +212,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             "themes": Theme.objects.filter(parent=None, is_active=True),
             "validities": Validity.choices,
             "querystring_base": urlencode(chosen) + "&" if chosen else "",
+            "doc_prefix": doc_prefix(),
         },
     )
 
