@@ -142,3 +142,12 @@ def test_staff_api_bad_input(world: World) -> None:
     )
     assert r.status_code == 400 and "公开目录" in r.json()["detail"]
     assert not Publication.objects.exists()
+
+
+def test_openapi_lists_disclosure_paths(db: None) -> None:
+    r = Client().get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    assert "/api/v1/publications" in paths
+    assert any(p.startswith("/api/v1/publications/{") for p in paths)
+    assert "/api/v1/staff/publications/{pk}/approve" in paths
