@@ -1,0 +1,172 @@
+"""Crawl the whole site over the demo data: no page answers a 500 (project rule: bad input gets a
+clear Chinese error and a 4xx, never a 500), for anonymous visitors and for staff, including
+malformed query parameters (page=abc, page=², year=abcd, body=unknown, a 10,000-character q,
+search operators, impossible dates). Anonymous pages never show a citizen's ID number or phone.
+
+One test loads the demo once and crawls as each viewer (the data is rolled back afterwards).
+The crawler itself is tests/qa/crawler.py; the live QA run drives the same rules over HTTP.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import warnings
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tests.qa.crawler import ID_RE, PHONE_RE, Crawl, Reply
+from yangguang.disclosure.privacy import is_resident_id
+from yangguang.foi.models import Application
+from yangguang.orgs.models import User
+
+# Budget for the whole crawl (all viewers), so it stays a fast part of `make test`.
+TIME_BUDGET_S = 120
+
+# 500s already reported to their owners in notes/QA_FINDINGS.md (finding id in the comment).
+# They are reported as warnings, not failures, so `make test` stays green while the owners fix
+# them; DELETE an entry once fixed — every other 500 fails this test.
+KNOWN_OPEN = [
+    # F2: "²".isdigit() is True but int("²") raises; int() of > 4300 digits raises
+    re.compile(r"^/disclosure/list/\?.*\b(page|year)="),
+    re.compile(r"^/api/v1/publications\?.*\b(year|category)="),
+    re.compile(r"^/search/\?.*\bbody="),
+    re.compile(r"^/reports/annual/\?.*\byear="),
+    re.compile(r"^/console/reports/\?.*\byear="),
+    re.compile(r"^/console/foi/\?.*\bbody="),
+    re.compile(r"^/console/disclosure/timeliness/\?.*\byear="),
+    # F4: a year outside the supported range (date(99999, …), calendar 2004–2100)
+    re.compile(r"^/console/foi/calendar/\?.*\byear="),
+    re.compile(r"^/console/reports/overview/\?.*\byear="),
+]
+
+# A compact set of malformed values (the live QA run uses the full set in crawler.py).
+BAD_VALUES = ["abc", "-1", "99999", "9" * 5000, "²", "2026-13-45", "'\" * : ( ) AND NEAR"]
+EXTRA_PARAMS = {
+    "page": ["abc", "-1", "99999", "9" * 5000, "²"],
+    "year": ["abcd", "²⁰²⁶", "99999"],
+    "body": ["unknown", "²"],
+    "q": ["政" * 10_000, "'\" * : ( ) AND NEAR"],
+    "date": ["2026-13-45"],
+    "from": ["2026-13-45"],
+}
+
+
+class ClientAgent:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    @staticmethod
+    def _reply(response) -> Reply:  # type: ignore[no-untyped-def]
+        content_type = response.get("Content-Type", "")
+        streaming = getattr(response, "streaming", False)
+        textual = any(t in content_type for t in ("html", "json", "text", "xml"))
+        body = b"" if streaming or not textual else response.content
+        return Reply(response.status_code, content_type, body.decode("utf-8", "replace"))
+
+    def get(self, url: str) -> Reply:
+        return self._reply(self.client.get(url, follow=True))
+
+    def post(self, url: str, data: dict[str, str | list[str]], files: dict[str, bytes]) -> Reply:
+        payload: dict[str, object] = dict(data)
+        for name, content in files.items():
+            upload = io.BytesIO(content)
+            upload.name = "x.xlsx"
+            payload[name] = upload
+        return self._reply(self.client.post(url, payload))
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "search"))
+    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": "tantivy"}
+    from yangguang.search.backends import reset_backends
+
+    reset_backends()
+    call_command("load_demo", stdout=io.StringIO())
+    yield
+    reset_backends()
+
+
+def _personal_data() -> set[str]:
+    values: set[str] = set()
+    for app in Application.objects.filter(applicant_kind="person"):
+        values.update(v for v in (app.id_number, app.phone) if v and len(v) >= 7)
+    return values
+
+
+def _crawl(
+    client: Client, start: list[str], prefixes=("/",), on_page=None, malformed=True
+) -> Crawl:  # type: ignore[no-untyped-def]
+    return Crawl(
+        ClientAgent(client),
+        start,
+        max_pages=150,
+        per_shape=1,
+        prefixes=prefixes,
+        only_parametrised=True,
+        malformed=malformed,
+        post_forms=False,
+        on_page=on_page,
+        bad_values=BAD_VALUES,
+        extra_params=EXTRA_PARAMS,
+    ).run()
+
+
+def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -> None:
+    started = time.monotonic()
+    personal = _personal_data()
+    assert personal, "the demo should contain citizens' applications"
+    leaks: list[tuple[str, str]] = []
+
+    def no_personal_data(url: str, reply: Reply) -> None:
+        found = [i for i in ID_RE.findall(reply.text) if is_resident_id(i)]
+        found += PHONE_RE.findall(reply.text)
+        found += [v for v in personal if v in reply.text]
+        leaks.extend((url, value) for value in found)
+
+    anonymous = _crawl(
+        Client(raise_request_exception=False),
+        ["/", "/foi/track/", "/api/v1/publications"],
+        on_page=no_personal_data,
+    )
+
+    handler = User.objects.get(username="demo_handler")
+    staff_client = Client(raise_request_exception=False)
+    staff_client.force_login(handler)
+    staff = _crawl(staff_client, ["/console/"], prefixes=("/console/",))
+
+    # The administrator sees the console pages a handler does not (regions, bodies, calendar,
+    # audit, every body's queues); only pages the handler did not already cover.
+    admin_client = Client(raise_request_exception=False)
+    admin_client.force_login(User.objects.get(username="demo_admin"))
+    admin = Crawl(
+        ClientAgent(admin_client),
+        ["/console/"],
+        max_pages=150,
+        per_shape=1,
+        prefixes=("/console/",),
+        only_parametrised=True,
+        bad_values=BAD_VALUES,
+        extra_params=EXTRA_PARAMS,
+        shapes={k: 1 for k in staff.shapes},
+    ).run()
+
+    failures, known = [], []
+    for f in anonymous.failures + staff.failures + admin.failures:
+        (known if any(k.search(unquote(f.url)) for k in KNOWN_OPEN) else failures).append(f)
+    if known:
+        urls = ", ".join(sorted({unquote(f.url)[:80] for f in known}))
+        warnings.warn(f"{len(known)} known open 500s (notes/QA_FINDINGS.md): {urls}", stacklevel=1)
+    assert not failures, "\n".join(f"{f.method} {f.url[:200]} → {f.status}" for f in failures)
+    assert not leaks, leaks[:20]
+    # The crawl really went through the site (guards against a crawler that finds nothing).
+    assert len(anonymous.seen) >= 20 and len(staff.seen) >= 10
+    assert time.monotonic() - started < TIME_BUDGET_S, (
+        f"{anonymous.requests + staff.requests + admin.requests} requests took too long"
+    )
