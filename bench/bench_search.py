@@ -222,11 +222,24 @@ def _queries(n: int, seed: int = 11) -> list[str]:
     return out
 
 
+class _Rows(list):  # type: ignore[type-arg]
+    """Rows that are also printed to stderr as they come (long runs)."""
+
+    def append(self, row: Any) -> None:
+        print(f"ROW {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
+        super().append(row)
+
+    def __iadd__(self, rows: Any) -> Any:
+        for r in rows:
+            self.append(r)
+        return self
+
+
 def child(
     engine: str, n_docs: int, n_queries: int, workers: int, skip_relevance: bool
 ) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp(prefix="yg-bench-search-"))
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = _Rows()
     note = f"{n_docs:,} docs of ~1,500 chars; {engine}"
     try:
         _setup_django(engine, tmp)
