@@ -27,6 +27,8 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
+	@if $(PY) -c "import socket, sys; sys.exit(socket.socket().connect_ex(('$(HOST)', $(PORT))) != 0)"; then \
+		echo "端口 $(PORT) 已被占用 (port in use)：请换一个端口，例如 make run PORT=8001" >&2; exit 1; fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py rebuild_search_index
