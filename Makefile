@@ -12,8 +12,9 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/yangguang
 # Test databases on a shared PostgreSQL are named per checkout (and per xdist worker), so two
 # clones testing at the same time do not drop each other's databases.
 YG_TEST_DB_SUFFIX ?= $(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
-# Two workers: about twice as fast on two cores; `make test PYTEST_ARGS=` runs in one process.
-PYTEST_ARGS ?= -q -n 2 --durations=5
+# Two workers (work stealing: one long test does not hold up the rest); `make test PYTEST_ARGS=-q`
+# runs everything in one process.
+PYTEST_ARGS ?= -q -n 2 --dist worksteal --durations=5
 export YG_TEST_DB_SUFFIX
 
 .PHONY: install run test lint test-sqlite test-postgres bench system-deps clean

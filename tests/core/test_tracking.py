@@ -208,3 +208,19 @@ def test_test_database_is_shared_between_threads() -> None:
     database is not shared with other threads' connections)."""
     if connection.vendor == "sqlite":
         assert not connection.is_in_memory_db()
+
+
+def test_unknown_number_costs_one_hash_like_a_wrong_code(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Timing must not tell unknown numbers from wrong codes: both run the password hasher."""
+    from yangguang.core import tracking
+
+    issued = issue_ticket("YSQ", 2026)
+    calls: list[str] = []
+    real_make, real_check = tracking.make_password, tracking.check_password
+    monkeypatch.setattr(tracking, "make_password", lambda c: calls.append("hash") or real_make(c))
+    monkeypatch.setattr(
+        tracking, "check_password", lambda c, h: calls.append("hash") or real_check(c, h)
+    )
+    verify_ticket("YSQ-2026-999999", "WRONGCODE")
+    verify_ticket(issued.number, "WRONGCODE")
+    assert calls == ["hash", "hash"]
