@@ -4,7 +4,8 @@
   "use strict";
   var root = document.documentElement;
   function setCookie(name, value) {
-    document.cookie = name + "=" + value + ";path=/;max-age=31536000;SameSite=Lax";
+    var secure = window.location.protocol === "https:" ? ";Secure" : "";
+    document.cookie = name + "=" + value + ";path=/;max-age=31536000;SameSite=Lax" + secure;
   }
   function sync() {
     var font = document.getElementById("font-switch");
