@@ -39,3 +39,10 @@ def test_public_and_console_lists_survive_unicode_digits(
     assert client.get("/console/foi/", {"body": value}).status_code == 200
     client.force_login(world.admin)
     assert client.get("/console/reports/", {"year": value}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999", "0", "²⁰²⁶", "abc"])
+def test_region_overview_survives_odd_years(world: World, client: Client, value: str) -> None:
+    client.force_login(world.county_supervisor)
+    response = client.get("/console/reports/overview/", {"year": value})
+    assert response.status_code == 200

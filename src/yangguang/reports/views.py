@@ -69,6 +69,12 @@ def _last_year() -> int:
     return timezone.localdate().year - 1
 
 
+def _year_param(value: str | None) -> int:
+    """A report year from the query string; anything odd (99999, ²⁰²⁶) means last year."""
+    year = int_param(value, minimum=2000, maximum=2100)
+    return _last_year() if year is None else year
+
+
 def _int(value: Any, default: int) -> int:
     try:
         return int(str(value))
@@ -342,7 +348,7 @@ def _overview_region(request: HttpRequest) -> tuple[Region, list[Region]]:
 @login_required
 def region_overview_view(request: HttpRequest) -> HttpResponse:
     region, regions = _overview_region(request)
-    year = _int(request.GET.get("year"), _last_year())
+    year = _year_param(request.GET.get("year"))
     today = timezone.localdate()
     rows, total = region_overview(region, year, today)
     counts = {
@@ -400,7 +406,7 @@ def region_overview_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_overview_xlsx(request: HttpRequest) -> HttpResponse:
     region, _ = _overview_region(request)
-    year = _int(request.GET.get("year"), _last_year())
+    year = _year_param(request.GET.get("year"))
     rows, total = region_overview(region, year, timezone.localdate())
     content = exports.build_region_xlsx(
         region.name,
