@@ -27,3 +27,44 @@ def test_largest_allowed_offset_is_an_empty_page(db, client: Client) -> None:
     response = client.get("/api/v1/bodies?offset=1000000000")
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{", b"\xff\xfe", b'{"applicant_kind": '],
+)
+def test_unparseable_json_body_is_a_400_in_chinese(db, client: Client, body: bytes) -> None:
+    # was: 400 {"detail": "Cannot parse request body"} (django-ninja's English text)
+    response = client.post("/api/v1/foi/applications", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("请求内容无法解析")
+
+
+def test_form_encoded_body_to_a_json_endpoint_is_a_400_in_chinese(db, client: Client) -> None:
+    response = client.post(
+        "/api/v1/foi/applications", "a=1", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+
+
+def test_unknown_api_path_is_a_json_404(db, client: Client) -> None:
+    # was: the portal's HTML 404 page
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_wrong_method_on_an_api_path_is_a_json_405(db, client: Client) -> None:
+    # was: 405 text/html "Method not allowed"
+    response = client.delete("/api/v1/regions")
+    assert response.status_code == 405
+    assert response.json()["detail"] == "不支持 DELETE 请求，可用：GET。"
+    assert response["Allow"] == "GET"
+
+
+def test_portal_404_stays_an_html_page(db, client: Client) -> None:
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

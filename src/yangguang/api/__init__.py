@@ -114,9 +114,19 @@ def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "未找到。"}, status=404)
 
 
+# django-ninja's own English messages → Chinese.
+_NINJA_MESSAGES = {
+    "Cannot parse request body": "请求内容无法解析：请以 JSON 发送（Content-Type: application/json）。",
+}
+
+
 @api.exception_handler(HttpError)
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    message = str(exc)
+    for english, chinese in _NINJA_MESSAGES.items():
+        if message.startswith(english):
+            message = chinese
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 API_APPS = ["core", "orgs", "disclosure", "search", "foi", "reports"]
