@@ -68,6 +68,10 @@ EXTRA_PARAMS = {
 }
 
 
+# What every field of a posted form gets, one submission per value.
+JUNK = ["", "abc", "-1", "2026-13-45", "9" * 5000, "²", "'\"<script>", "x" * 10_000]
+
+
 class _Parser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -139,6 +143,7 @@ class Crawl:
     # a GET form); False tries them on every page.
     only_parametrised: bool = False
     parametrised: set[str] = field(default_factory=set)
+    junk_values: list[str] = field(default_factory=lambda: list(JUNK))
     seen: dict[str, Reply] = field(default_factory=dict)
     shapes: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
@@ -232,7 +237,7 @@ class Crawl:
             if form["method"] != "post" or key in done or SKIP_POST.search(action):
                 continue
             done.add(key)
-            for data, files in self._garbage(fields):
+            for data, files in self._garbage(fields, self.junk_values):
                 self.requests += 1
                 reply = self.agent.post(action, data, files)
                 if reply.status >= 500:
@@ -240,13 +245,13 @@ class Crawl:
 
     @staticmethod
     def _garbage(
-        fields: list[tuple[str, str, str]],
+        fields: list[tuple[str, str, str]], junk_values: list[str]
     ) -> list[tuple[dict[str, str | list[str]], dict[str, bytes]]]:
         names = {n for n, k, _ in fields if k not in ("hidden", "submit", "file", "option")}
         hidden = {n: v for n, k, v in fields if k == "hidden" and n != "csrfmiddlewaretoken"}
         files = {n for n, k, _ in fields if k == "file"}
         out: list[tuple[dict[str, str | list[str]], dict[str, bytes]]] = [({}, {})]
-        for junk in ("", "abc", "-1", "2026-13-45", "9" * 5000, "²", "'\"<script>", "x" * 10_000):
+        for junk in junk_values:
             data: dict[str, str | list[str]] = {**hidden, **dict.fromkeys(names, junk)}
             out.append((data, {}))
         garbage_hidden: dict[str, str | list[str]] = {n: "abc" for n in hidden}

@@ -106,7 +106,7 @@ def _crawl(
     return Crawl(
         ClientAgent(client),
         start,
-        max_pages=150,
+        max_pages=400,
         per_shape=1,
         prefixes=prefixes,
         only_parametrised=True,
@@ -139,7 +139,19 @@ def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -
     handler = User.objects.get(username="demo_handler")
     staff_client = Client(raise_request_exception=False)
     staff_client.force_login(handler)
-    staff = _crawl(staff_client, ["/console/"], prefixes=("/console/",))
+    staff = Crawl(
+        ClientAgent(staff_client),
+        ["/console/"],
+        max_pages=150,
+        per_shape=1,
+        prefixes=("/console/",),
+        only_parametrised=True,
+        bad_values=BAD_VALUES,
+        extra_params=EXTRA_PARAMS,
+        # Every console form once empty and once with junk in every field: a 4xx/redisplay, never a 500.
+        post_forms=True,
+        junk_values=["²", "9" * 5000],
+    ).run()
 
     # The administrator sees the console pages a handler does not (regions, bodies, calendar,
     # audit, every body's queues); only pages the handler did not already cover.
@@ -154,8 +166,14 @@ def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -
         only_parametrised=True,
         bad_values=BAD_VALUES,
         extra_params=EXTRA_PARAMS,
-        shapes={k: 1 for k in staff.shapes},
+        shapes={k: 1 for k in staff.shapes if k != "/console/"},
+        post_forms=True,
+        junk_values=["²", "9" * 5000],
     ).run()
+    print(  # shown with -s: how much the crawl covered
+        f"anonymous {len(anonymous.seen)} pages/{anonymous.requests} requests, "
+        f"handler {len(staff.seen)}/{staff.requests}, admin {len(admin.seen)}/{admin.requests}"
+    )
 
     failures, known = [], []
     for f in anonymous.failures + staff.failures + admin.failures:
