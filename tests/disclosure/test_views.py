@@ -296,3 +296,21 @@ def test_joint_document_lists_every_issuer(world: World) -> None:
         .content.decode()
     )
     assert world.body_a.name in html and world.body_b.name not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "9" * 5000},
+        {"page": "²"},
+        {"category": "9" * 5000},
+        {"category": "99999999999999999999"},
+        {"year": "²０２６"},
+        {"theme": "x" * 300},
+        {"body": "<script>"},
+        {"validity": "nope"},
+    ],
+)
+def test_public_list_survives_odd_parameters(world: World, query: dict[str, str]) -> None:
+    assert Client().get(reverse("portal:disclosure_list"), query).status_code == 200
+    assert Client().get("/api/v1/publications", query).status_code in {200, 422}

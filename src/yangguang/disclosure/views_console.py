@@ -108,7 +108,11 @@ def _save_form(
         if pub is None:
             result = services.publication_create(body=form.body, **kwargs)
         else:
-            remove = [int(x) for x in request.POST.getlist("remove_attachment") if x.isdigit()]
+            remove = [
+                int(x)
+                for x in request.POST.getlist("remove_attachment")
+                if x.isdecimal() and len(x) <= 18
+            ]
             result = services.publication_update(
                 publication=pub, remove_attachments=remove, **kwargs
             )
@@ -347,7 +351,7 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     require(request.user, "publication.stats", None)
     year = request.GET.get("year", "")
     qs = publications_visible_to(request.user).filter(state=State.PUBLISHED)
-    if year.isdigit():
+    if year.isdecimal() and len(year) == 4:
         qs = qs.filter(published_on__year=int(year))
     rows = (
         qs.values("body__id", "body__name")
@@ -482,7 +486,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 parent_id = request.POST.get("parent", "")
                 parent = (
                     CatalogueNode.objects.filter(pk=int(parent_id), body=body).first()
-                    if parent_id.isdigit()
+                    if parent_id.isdecimal() and len(parent_id) <= 18
                     else None
                 )
                 services.catalogue_add(

@@ -66,7 +66,7 @@ class ListPage:
 
 
 def list_page(qs: QuerySet[Publication], page: str | None, size: int = PAGE_SIZE) -> ListPage:
-    number = int(page) if page and page.isdigit() else 1
+    number = int(page) if page and page.isdecimal() and len(page) <= 6 else 1
     number = max(1, min(number, MAX_PAGE))
     start = (number - 1) * size
     rows = list(qs[start : start + size + 1])
@@ -99,7 +99,7 @@ def filter_public(
         if body_id is None:
             qs = qs.none()
     category = params.get("category", "")
-    if category.isdigit():
+    if category.isdecimal() and len(category) <= 18:
         node = CatalogueNode.objects.filter(pk=int(category)).values("pk", "body_id").first()
         chosen["category"] = category
         if node is None or (body and node["body_id"] != body_id):
@@ -121,7 +121,7 @@ def filter_public(
             qs = qs.filter(theme_root=t) if t.parent_id is None else qs.filter(theme=t)
             chosen["theme"] = theme
     year = params.get("year", "")
-    if year.isdigit() and len(year) == 4:
+    if year.isdecimal() and len(year) == 4:
         y = int(year)
         qs = qs.filter(published_on__gte=f"{y}-01-01", published_on__lte=f"{y}-12-31")
         chosen["year"] = year
