@@ -68,3 +68,20 @@ def test_portal_404_stays_an_html_page(db, client: Client) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_too_big_api_body_is_a_413_not_a_500(db, client: Client, settings) -> None:
+    # was: RequestDataTooBig caught by the catch-all handler → 500 "服务器内部错误"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    body = '{"description": "' + "x" * 4096 + '"}'
+    response = client.post("/api/v1/foi/applications", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["detail"] == "请求内容过大：不能超过 2 KB。"
+
+
+def test_many_form_fields_to_a_json_endpoint_is_a_400(db, client: Client, settings) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    data = {f"f{i}": "x" for i in range(50)}
+    response = client.post("/api/v1/foi/applications", data)
+    assert response.status_code == 400
+    assert response.json()["detail"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from importlib import import_module
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import (
@@ -100,6 +101,20 @@ def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     if exc.wait:
         response["Retry-After"] = str(int(exc.wait))
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return api.create_response(request, {"detail": f"请求内容过大：不能超过 {size}。"}, status=413)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django's request checks (too many fields, malformed multipart …): bad input, not a bug.
+    logger.warning("API bad request on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(request, {"detail": "请求格式有误。"}, status=400)
 
 
 @api.exception_handler(Exception)
