@@ -85,3 +85,39 @@ def test_many_form_fields_to_a_json_endpoint_is_a_400(db, client: Client, settin
     response = client.post("/api/v1/foi/applications", data)
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+def _form_values(html: str) -> dict[str, str]:
+    from tests.qa.crawler import _Parser
+
+    parser = _Parser()
+    parser.feed(html)
+    form = next(f for f in parser.forms if f["method"] == "post" and "logout" not in f["action"])
+    values: dict[str, str] = {}
+    for name, kind, value in form["fields"]:  # type: ignore[attr-defined]
+        if kind in ("submit", "file", "checkbox", "radio"):
+            continue
+        if kind == "option":
+            values.setdefault(name, value)
+        else:
+            values[name] = value
+    return values
+
+
+@pytest.mark.parametrize("which", ["region", "body"])
+def test_huge_sort_number_is_a_form_error_not_a_500(world, which: str) -> None:
+    # was: OverflowError "Python int too large to convert to SQLite INTEGER" (DataError on PG)
+    client = Client(raise_request_exception=False)
+    client.force_login(world.admin)
+    url = (
+        f"/console/orgs/regions/{world.county.code}/edit/"
+        if which == "region"
+        else f"/console/orgs/bodies/{world.body_a.pk}/edit/"
+    )
+    data = _form_values(client.get(url).content.decode())
+    data["sort"] = "1" + "0" * 24
+    response = client.post(url, data)
+    assert response.status_code in (200, 400)
+    text = response.content.decode()
+    assert "排序号太大" in text
+    assert "1" + "0" * 24 in text  # what the user typed is kept

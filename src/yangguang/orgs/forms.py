@@ -28,6 +28,11 @@ def _add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
             form.add_error(field, message)
 
 
+# PositiveIntegerField: PostgreSQL's integer (SQLite overflowed at 2^63 with a 500 before).
+SORT_MAX = 2_147_483_647
+SORT_ERRORS = {"max_value": "排序号太大：不能超过 2147483647。", "invalid": "排序号应为整数。"}
+
+
 def _int(value: Any) -> int:
     return int(value) if value not in (None, "") else 0
 
@@ -47,7 +52,14 @@ class RegionCreateForm(forms.Form):
         help_text="市、县/区 6 位，乡镇/街道 9 位，村/社区 12 位，并以上级区划代码开头。",
     )
     name = forms.CharField(label="名称", max_length=60, error_messages=REQUIRED)
-    sort = forms.IntegerField(label="排序", required=False, min_value=0, initial=0)
+    sort = forms.IntegerField(
+        label="排序",
+        required=False,
+        min_value=0,
+        max_value=SORT_MAX,
+        initial=0,
+        error_messages=SORT_ERRORS,
+    )
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +70,9 @@ class RegionCreateForm(forms.Form):
 
 class RegionEditForm(forms.Form):
     name = forms.CharField(label="名称", max_length=60, error_messages=REQUIRED)
-    sort = forms.IntegerField(label="排序", required=False, min_value=0)
+    sort = forms.IntegerField(
+        label="排序", required=False, min_value=0, max_value=SORT_MAX, error_messages=SORT_ERRORS
+    )
 
 
 class BodyForm(forms.Form):
@@ -92,7 +106,14 @@ class BodyForm(forms.Form):
         help_text="例如：工作日 上午 9:00–12:00，下午 13:30–17:00",
     )
     email = forms.CharField(label="电子邮箱", max_length=254, required=False)
-    sort = forms.IntegerField(label="排序", required=False, min_value=0, initial=0)
+    sort = forms.IntegerField(
+        label="排序",
+        required=False,
+        min_value=0,
+        max_value=SORT_MAX,
+        initial=0,
+        error_messages=SORT_ERRORS,
+    )
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
