@@ -46,3 +46,13 @@ def test_region_overview_survives_odd_years(world: World, client: Client, value:
     client.force_login(world.county_supervisor)
     response = client.get("/console/reports/overview/", {"year": value})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("year", "month"), [("12", "10"), ("9999", "12"), ("１２", "1"), ("2026", "13"), ("²", "²")]
+)
+def test_foi_due_calendar_survives_odd_months(
+    world: World, client: Client, year: str, month: str
+) -> None:
+    client.force_login(world.head_a)
+    assert client.get("/console/foi/calendar/", {"year": year, "month": month}).status_code == 200

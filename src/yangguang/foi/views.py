@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from yangguang.core.calendar import current_calendar
 from yangguang.core.params import int_param
 from yangguang.core.tracking import TicketLocked, verify_ticket
+from yangguang.core.workdays import MAX_YEAR, MIN_YEAR
 from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document, reply_docx
 from yangguang.foi.forms import (
@@ -346,12 +347,11 @@ def due_calendar(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "foi.list"):
         raise Http404("未找到")
     today = _today()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    # Only months the working-day calendar covers (core.workdays MIN_YEAR..MAX_YEAR); anything
+    # else (year 12, 9999, ²⁰²⁶, month 13) shows the current month.
+    year = int_param(request.GET.get("year"), minimum=MIN_YEAR, maximum=MAX_YEAR)
+    month = int_param(request.GET.get("month"), minimum=1, maximum=12)
+    first = dt.date(year or today.year, month or today.month, 1)
     last = first.replace(day=pycal.monthrange(first.year, first.month)[1])
     counts = dict(
         application_visible_to(request.user)
