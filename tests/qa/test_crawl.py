@@ -2,6 +2,7 @@
 clear Chinese error and a 4xx, never a 500), for anonymous visitors and for staff, including
 malformed query parameters (page=abc, page=², year=abcd, body=unknown, a 10,000-character q,
 search operators, impossible dates). Anonymous pages never show a citizen's ID number or phone.
+Staff of one body get the same 404 for another body's objects as for missing ones.
 
 One test loads the demo once and crawls as each viewer (the data is rolled back afterwards).
 The crawler itself is tests/qa/crawler.py; the live QA run drives the same rules over HTTP.
@@ -23,7 +24,7 @@ from django.test import Client
 from tests.qa.crawler import ID_RE, PHONE_RE, Crawl, Reply
 from yangguang.disclosure.privacy import is_resident_id
 from yangguang.foi.models import Application
-from yangguang.orgs.models import User
+from yangguang.orgs.models import Body, Role, RoleAssignment, User
 
 # Budget for the whole crawl (all viewers), so it stays a fast part of `make test`.
 TIME_BUDGET_S = 120
@@ -112,6 +113,60 @@ def _crawl(
     ).run()
 
 
+def _object_urls(body: Body) -> tuple[list[str], list[str]]:
+    """GET and POST URLs of one body's publications, applications and annual reports."""
+    from yangguang.disclosure.models import Publication
+    from yangguang.reports.models import AnnualReport
+
+    gets: list[str] = []
+    posts: list[str] = []
+    for p in Publication.objects.filter(body=body).order_by("-pk")[:3]:
+        gets += [f"/console/disclosure/{p.pk}/", f"/console/disclosure/{p.pk}/edit/"]
+        gets += [f"/api/v1/staff/publications/{p.pk}"]
+        posts += [f"/console/disclosure/{p.pk}/{a}/" for a in ("submit", "approve", "publish")]
+        if p.state != "published":
+            gets += [f"/disclosure/doc/{p.index_number}", f"/api/v1/publications/{p.index_number}"]
+    for a in Application.objects.filter(body=body).order_by("-pk")[:3]:
+        gets += [f"/console/foi/{a.pk}/", f"/console/foi/{a.pk}/reply.docx"]
+        gets += [f"/api/v1/foi/staff/applications/{a.number}"]
+        posts += [f"/console/foi/{a.pk}/do/{x}/" for x in ("assign", "extend", "close")]
+    for r in AnnualReport.objects.filter(body=body)[:2]:
+        gets += [f"/console/reports/{r.pk}/"]
+        posts += [f"/console/reports/{r.pk}/{x}/" for x in ("finalise", "publish")]
+    return gets, posts
+
+
+def _same_404_for_another_body() -> int:
+    """Staff of one body asking for another body's objects get 404, exactly like a missing id
+    (DESIGN.md: "the same 404 for missing and not yours"); their POSTs change nothing."""
+    from yangguang.orgs.tokens import token_issue
+
+    home = RoleAssignment.objects.filter(user__username="demo_handler").first().body  # type: ignore[union-attr]
+    other_ids = set(
+        Application.objects.exclude(body=home).values_list("body_id", flat=True).distinct()
+    )
+    other = Body.objects.filter(pk__in=other_ids).order_by("pk").first()
+    assert home and other
+    outsider = User.objects.create_user(username="qa_outsider", password="Qa-outsider-2026")
+    for role in (Role.EDITOR, Role.REVIEWER, Role.INTAKE, Role.HANDLER, Role.HEAD):
+        RoleAssignment.objects.create(user=outsider, role=role, body=other)
+    checked = 0
+    for viewer, target in ((outsider, home), (User.objects.get(username="demo_handler"), other)):
+        token = token_issue(user=viewer, name="qa").secret
+        client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {token}")
+        client.force_login(viewer)
+        gets, posts = _object_urls(target)
+        gets += ["/console/disclosure/99999999/", "/console/foi/99999999/"]
+        before = list(Application.objects.filter(body=target).values_list("pk", "state"))
+        for url in gets:
+            assert client.get(url).status_code == 404, (viewer.username, url)
+        for url in posts:
+            assert client.post(url, {"reason": "x"}).status_code == 404, (viewer.username, url)
+        assert list(Application.objects.filter(body=target).values_list("pk", "state")) == before
+        checked += len(gets) + len(posts)
+    return checked
+
+
 def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -> None:
     started = time.monotonic()
     personal = _personal_data()
@@ -185,6 +240,9 @@ def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -
         f"handler {len(staff.seen)}/{staff.requests}, admin {len(admin.seen)}/{admin.requests}, "
         f"editor {len(editor.seen)}/{editor.requests}"
     )
+
+    # Same demo, one load: the "same 404" rule across bodies.
+    assert _same_404_for_another_body() >= 40
 
     failures, known = [], []
     for f in anonymous.failures + staff.failures + admin.failures + editor.failures:
