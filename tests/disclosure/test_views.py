@@ -314,3 +314,41 @@ def test_joint_document_lists_every_issuer(world: World) -> None:
 def test_public_list_survives_odd_parameters(world: World, query: dict[str, str]) -> None:
     assert Client().get(reverse("portal:disclosure_list"), query).status_code == 200
     assert Client().get("/api/v1/publications", query).status_code in {200, 422}
+
+
+def test_issuers_with_a_huge_id_is_a_form_error_and_keeps_the_draft(world: World) -> None:
+    """QA F9: a 25-digit body id in 联合发文机关 overflowed the database lookup (a 500)."""
+    r = client_for(world.editor_a).post(
+        reverse("console:disclosure_create"), form_data(issuers=["9" * 25])
+    )
+    assert r.status_code == 200
+    assert "关于做好2026年春季农民工返岗就业服务的通知" in r.content.decode()
+    assert not Publication.objects.exists()
+
+
+def test_validity_checks_access_first_and_replacements_must_be_published(
+    world: World, editor_b: object
+) -> None:
+    """QA F5: another body's staff get the same 404 as for a missing document, before any
+    form checking; a draft (of any body) cannot be named as the replacing document."""
+    policy = publish(world, make_pub(world))
+    draft = make_pub(
+        world, title="关于修订就业补助资金管理办法的通知", doc_number="示人社发〔2026〕8号"
+    )
+    url = reverse("console:disclosure_validity", args=[policy.pk])
+    missing = reverse("console:disclosure_validity", args=[10**9])
+    other = client_for(editor_b)
+    assert other.post(url, {"validity": "bad"}).status_code == 404
+    assert other.post(missing, {"validity": "bad"}).status_code == 404
+
+    c = client_for(world.reviewer_a)
+    c.post(url, {"validity": Validity.REVISED, "replaced_by": draft.index_number})
+    policy.refresh_from_db()
+    assert policy.validity == Validity.VALID and policy.replaced_by is None
+
+    publish(world, draft)
+    c.post(
+        url, {"validity": Validity.REVISED, "replaced_by": draft.index_number, "on": "2026-04-01"}
+    )
+    policy.refresh_from_db()
+    assert policy.validity == Validity.REVISED and policy.replaced_by == draft

@@ -7,12 +7,28 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from yangguang.core.params import int_param
 from yangguang.core.rules import get_rule
 from yangguang.disclosure.files import AttachmentError, CheckedFile, check_upload
 from yangguang.disclosure.models import CatalogueNode, Mode, Publication, Theme, Validity
 from yangguang.orgs.models import Body
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BodyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Body choices that refuse anything but plain ids with a form error: Django's own check
+    passes a 25-digit value to the database, which overflows (a 500 that lost the draft)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if int_param(str(pk), maximum=2**63 - 1) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -59,7 +75,7 @@ class PublicationForm(forms.Form):
     body_html = forms.CharField(
         label="正文", widget=forms.Textarea(attrs={"rows": 14}), required=False
     )
-    issuers = forms.ModelMultipleChoiceField(
+    issuers = BodyMultipleChoiceField(
         label="联合发文机关",
         queryset=Body.objects.filter(is_active=True),
         required=False,

@@ -35,6 +35,7 @@ from yangguang.disclosure.models import (
 )
 from yangguang.disclosure.selectors import (
     publication_for,
+    publications_public,
     publications_visible_to,
     review_queue,
 )
@@ -300,6 +301,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def validity(request: HttpRequest, pk: int) -> HttpResponse:
+    publication_for(request.user, pk)  # access first: the same 404 as a missing document
     form = ValidityForm(request.POST)
     if not form.is_valid():
         messages.error(request, "有效性信息有误。")
@@ -307,7 +309,8 @@ def validity(request: HttpRequest, pk: int) -> HttpResponse:
     number = form.cleaned_data.get("replaced_by", "").strip()
     replaced_by = None
     if number:
-        replaced_by = Publication.objects.filter(index_number=number).first()
+        # Only a published document can replace another; drafts of any body stay invisible.
+        replaced_by = publications_public().filter(index_number=number).first()
         if replaced_by is None:
             messages.error(request, f"找不到索引号为 {number} 的替代文件。")
             return redirect("console:disclosure_detail", pk=pk)
