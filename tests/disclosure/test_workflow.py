@@ -200,7 +200,7 @@ def test_schedule_and_publish_due(world: World) -> None:
 def test_timeliness_counts_working_days_with_2026_holidays(
     world: World, written_on: dt.date, published: dt.date, delay: int, late: bool
 ) -> None:
-    assert services.timeliness(written_on, published) == (delay, late)
+    assert services.timeliness(Publication(written_on=written_on), published) == (delay, late)
     noon = dt.datetime.combine(published, dt.time(4, 0), tzinfo=dt.UTC)
     with time_machine.travel(noon, tick=False):
         pub = publish(world, make_pub(world, written_on=written_on))
@@ -351,4 +351,52 @@ def test_resubmission_runs_a_fresh_check(world: World) -> None:
     assert (
         services.publication_approve(actor=world.reviewer_a, publication=pub).state
         == State.APPROVED
+    )
+
+
+@pytest.mark.parametrize(
+    ("changed_on", "published", "delay", "late"),
+    [
+        # 条例 Art. 26: for changed information the 20 working days run from the change date.
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 29), 20, False),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 30), 21, True),
+        (None, dt.date(2026, 9, 29), 183, True),  # counted from 成文日期 2026-01-05
+    ],
+)
+def test_timeliness_counts_from_the_change_date(
+    world: World, changed_on: dt.date | None, published: dt.date, delay: int, late: bool
+) -> None:
+    noon = dt.datetime.combine(published, dt.time(4, 0), tzinfo=dt.UTC)
+    with time_machine.travel(noon, tick=False):
+        pub = publish(world, make_pub(world, written_on=dt.date(2026, 1, 5), changed_on=changed_on))
+    assert (pub.delay_workdays, pub.is_late) == (delay, late)
+
+
+def test_change_date_is_validated(world: World) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 4, 0, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(DisclosureError) as exc:
+            make_pub(world, written_on=dt.date(2026, 2, 2), changed_on=dt.date(2026, 1, 30))
+        assert "变更日期不能早于成文日期" in str(exc.value)
+        with pytest.raises(DisclosureError) as exc:
+            make_pub(world, written_on=dt.date(2026, 2, 2), changed_on=dt.date(2026, 3, 3))
+        assert "变更日期不能晚于今天" in str(exc.value)
+
+
+def test_correcting_a_published_document_with_a_change_date_measures_the_change(
+    world: World,
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 4, 0, tzinfo=dt.UTC), tick=False):
+        pub = publish(world, make_pub(world, written_on=dt.date(2026, 2, 27)))
+    assert pub.is_late is False
+    # The information changed on 2026-04-01 but the correction went out on 2026-05-06:
+    # 清明 04-04..04-06 and 劳动节 05-01..05-05 off → 21 working days, late.
+    with time_machine.travel(dt.datetime(2026, 5, 6, 4, 0, tzinfo=dt.UTC), tick=False):
+        services.publication_update(
+            actor=world.reviewer_a, publication=pub, data={"changed_on": dt.date(2026, 4, 1)}
+        )
+    pub.refresh_from_db()
+    assert pub.changed_on == dt.date(2026, 4, 1)
+    assert (pub.delay_workdays, pub.is_late) == (
+        services.current_calendar().workdays_between(dt.date(2026, 4, 1), dt.date(2026, 5, 6)),
+        True,
     )

@@ -55,6 +55,12 @@ class PublicationForm(forms.Form):
         label="发文字号", max_length=80, required=False, help_text="例如：泰政办发〔2014〕36号"
     )
     written_on = forms.DateField(label="成文日期", widget=DATE_INPUT)
+    changed_on = forms.DateField(
+        label="变更日期",
+        widget=DATE_INPUT,
+        required=False,
+        help_text="信息发生变更的，自变更之日起 20 个工作日内公开（条例第二十六条）。",
+    )
     theme = forms.ModelChoiceField(
         label="主题分类",
         queryset=Theme.objects.filter(is_active=True).select_related("parent"),
@@ -149,7 +155,16 @@ class PublicationForm(forms.Form):
         return raw
 
     def service_data(self) -> dict[str, Any]:
-        fields = ("title", "doc_number", "written_on", "theme", "category", "keywords", "summary")
+        fields = (
+            "title",
+            "doc_number",
+            "written_on",
+            "changed_on",
+            "theme",
+            "category",
+            "keywords",
+            "summary",
+        )
         data = {k: self.cleaned_data.get(k) for k in fields}
         data["mode"] = self.cleaned_data.get("mode")
         data["body_html"] = self.cleaned_data.get("body_html") or ""

@@ -209,7 +209,10 @@ class Publication(models.Model):
     has_issuers = models.BooleanField(default=False, editable=False)
     has_attachments = models.BooleanField(default=False, editable=False)
     has_links = models.BooleanField(default=False, editable=False)
-    # Timeliness (条例 Art. 26): working days from 成文日期 to 发布日期; late when > 20.
+    # 条例 Art. 26 counts from the day the information is created *or changed*: for changed
+    # information the period starts on the change date instead of 成文日期.
+    changed_on = models.DateField("变更日期", null=True, blank=True)
+    # Timeliness (条例 Art. 26): working days from 成文日期 (or 变更日期) to 发布日期; late when > 20.
     delay_workdays = models.IntegerField("发布用时（工作日）", null=True, blank=True)
     is_late = models.BooleanField("超期发布", default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -195,6 +195,7 @@ FIELDS = (
     "title",
     "doc_number",
     "written_on",
+    "changed_on",
     "theme",
     "category",
     "keywords",
@@ -226,6 +227,14 @@ def _check_fields(
         err("written_on", f"成文日期不能晚于今天（{today:%Y-%m-%d}）。")
     elif written_on.year < 1949:
         err("written_on", "成文日期有误。")
+    changed_on = data.get("changed_on")
+    if changed_on is not None:
+        if not isinstance(changed_on, dt.date):
+            err("changed_on", "变更日期有误。")
+        elif changed_on > today:
+            err("changed_on", f"变更日期不能晚于今天（{today:%Y-%m-%d}）。")
+        elif isinstance(written_on, dt.date) and changed_on < written_on:
+            err("changed_on", "变更日期不能早于成文日期。")
     category = data.get("category")
     if category is not None and (
         not isinstance(category, CatalogueNode) or category.body_id != body.pk
@@ -374,8 +383,12 @@ def publication_update(
         if locked.state != pub.state:
             raise DisclosureError("该信息的状态已被他人改变，请刷新后重试。")
         before = audit.snapshot(pub)
+        changed_before = pub.changed_on
         for k, v in merged.items():
             setattr(pub, k, v)
+        if pub.state == State.PUBLISHED and pub.changed_on and pub.changed_on != changed_before:
+            # The changed information goes out today: its timeliness counts from the change.
+            pub.delay_workdays, pub.is_late = timeliness(pub, timezone.localdate())
         pub.body_text = html_to_text(pub.body_html)
         pub.save()
         _set_links(pub, issuers=issuers, interprets=interprets)
@@ -553,9 +566,11 @@ def publication_approve(*, actor: User, publication: Publication) -> Publication
     return pub
 
 
-def timeliness(written_on: dt.date, published_on: dt.date) -> tuple[int, bool]:
-    """(working days from 成文日期 to 发布日期, late?) — 条例 Art. 26: within 20 working days."""
-    delay = current_calendar().workdays_between(written_on, published_on)
+def timeliness(pub: Publication, published_on: dt.date) -> tuple[int, bool]:
+    """(working days to 发布日期, late?) — 条例 Art. 26: within 20 working days of the day the
+    information was created (成文日期) or, for changed information, changed (变更日期)."""
+    start = pub.changed_on or pub.written_on
+    delay = current_calendar().workdays_between(start, published_on)
     return delay, delay > TIMELY_WORKDAYS
 
 
@@ -564,7 +579,7 @@ def _do_publish(pub: Publication, now: dt.datetime) -> None:
     pub.published_at = now
     pub.published_on = timezone.localdate(now)
     pub.scheduled_at = None
-    pub.delay_workdays, pub.is_late = timeliness(pub.written_on, pub.published_on)
+    pub.delay_workdays, pub.is_late = timeliness(pub, pub.published_on)
     pub.save()
     _outbox_reindex(pub)
 
@@ -889,7 +904,7 @@ def publications_import(
                 pub.published_at = timezone.make_aware(
                     dt.datetime.combine(published_on, dt.time(9))
                 )
-                pub.delay_workdays, pub.is_late = timeliness(pub.written_on, published_on)
+                pub.delay_workdays, pub.is_late = timeliness(pub, published_on)
             pub.save()
             pub.issuers.set([body])
             if pub.state == State.PUBLISHED:
