@@ -88,6 +88,8 @@ def test_zero_result_help(client, corpus) -> None:  # type: ignore[no-untyped-de
         {"q": "低保", "validity": "maybe"},
         {"q": "低保", "body": "不存在"},
         {"q": "低保", "body": "91370000000000000X"},
+        {"q": "低保", "body": "²"},  # str.isdigit() is True, int() raises (QA F2)
+        {"q": "低保", "body": "9" * 30},
         {"q": "低保", "region": "'; drop table x"},
         {"q": "低保", "category": "x" * 500},
         {"q": "低保", "theme": "不存在"},

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from yangguang.core.params import int_param
 from yangguang.search.backends.base import Filters
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -74,8 +75,9 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
             if _CODE.match(body)
             else None
         )
-        if found is None and body.isdigit():
-            found = Body.objects.filter(pk=int(body)).values("id", "name", "credit_code").first()
+        body_pk = int_param(body, maximum=2**63 - 1)
+        if found is None and body_pk is not None:
+            found = Body.objects.filter(pk=body_pk).values("id", "name", "credit_code").first()
         if found:
             f.body_ids = [found["id"]]
             sp.body_name, sp.body_code = found["name"], found["credit_code"]

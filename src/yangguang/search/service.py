@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
+from yangguang.core.params import int_param
 from yangguang.search import registry
 from yangguang.search.backends import get_backend
 from yangguang.search.backends.base import (
@@ -230,8 +231,9 @@ def _visible(hits: list[EngineHit]) -> tuple[list[EngineHit], int]:
 def _facet_body_ids(result: EngineResult) -> set[int]:
     out: set[int] = set()
     for value, _ in result.facets.get("body", []):
-        if value.isdigit():
-            out.add(int(value))
+        pk = int_param(value)
+        if pk is not None:
+            out.add(pk)
     return out
 
 
@@ -289,10 +291,9 @@ def _label_facets(
         for value, count in buckets:
             param = value
             if name == "body":
-                label, param = (
-                    bodies.get(int(value), (value, value)) if value.isdigit() else (value, value)
-                )
-                selected = value.isdigit() and int(value) in f.body_ids
+                pk = int_param(value)
+                label, param = bodies.get(pk, (value, value)) if pk is not None else (value, value)
+                selected = pk is not None and pk in f.body_ids
             elif name == "year":
                 value = str(int(float(value)))
                 label, selected = f"{value}年", str(f.year or "") == value

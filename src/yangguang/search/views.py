@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from yangguang.core.params import int_param
 from yangguang.orgs.access import can
 from yangguang.search import services
 from yangguang.search.models import SearchTerm, SynonymGroup
@@ -122,13 +123,13 @@ def dictionary(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "已添加同义词组。")
                 return redirect("console:search_dictionary")
             if action in ("delete_term", "delete_synonym"):
-                raw = request.POST.get("id", "")
-                if not raw.isdigit():
+                row_id = int_param(request.POST.get("id", ""), maximum=2**63 - 1)
+                if row_id is None:
                     raise services.DictionaryError("参数无效。")
                 if action == "delete_term":
-                    services.term_delete(actor=request.user, term_id=int(raw))
+                    services.term_delete(actor=request.user, term_id=row_id)
                 else:
-                    services.synonym_delete(actor=request.user, group_id=int(raw))
+                    services.synonym_delete(actor=request.user, group_id=row_id)
                 messages.success(request, "已删除。")
                 return redirect("console:search_dictionary")
             raise services.DictionaryError("未知操作。")
