@@ -291,3 +291,30 @@ def test_review_case_record_and_decide_in_console(
     client.force_login(world.county_supervisor)
     assert "登记结果" not in client.get(f"/console/foi/{app_a.pk}/").content.decode()
     assert "行政诉讼" in client.get("/console/foi/reviews/").content.decode()
+
+
+def test_body_picker_hint_shows_the_opening_of_the_bodys_guide(world: Any, client: Client) -> None:
+    """Issue 5 point 1: region-wide form with a body picker and a hint from the body's 公开指南
+    (条例 Art. 10: apply to the body that made or keeps the information)."""
+    from yangguang.disclosure.services import guide_update
+
+    guide_update(
+        actor=world.editor_a,
+        body=world.body_a,
+        html_text="<h2>一、受理机构</h2><p>本局办公室负责受理政府信息公开申请，地址：示范县人民路1号。</p>",
+    )
+    r = client.get("/foi/apply/guide-hint/", {"body": world.body_a.pk})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "本局办公室负责受理政府信息公开申请" in html
+    assert f"/disclosure/body/{world.body_a.credit_code}/guide/" in html
+    # Unknown or hostile ids give an empty fragment, not an error.
+    for bad in ["", "abc", "²", str(10**30), "999999"]:
+        r = client.get("/foi/apply/guide-hint/", {"body": bad})
+        assert r.status_code == 200 and "公开指南" not in r.content.decode()
+    # A form for one body shows the hint without JavaScript.
+    page = client.get("/foi/apply/", {"body": world.body_a.credit_code}).content.decode()
+    assert "本局办公室负责受理政府信息公开申请" in page
+    # After a failed submission the chosen body's hint is still there.
+    page = client.post("/foi/apply/", {"body": world.body_a.pk}).content.decode()
+    assert "本局办公室负责受理政府信息公开申请" in page

@@ -55,3 +55,12 @@ def public_detail(index_number: str) -> Publication | None:
         .order_by()[:1]
     )
     return rows[0] if rows else None
+
+
+def guide_excerpt(body: Any, length: int = 160) -> str:
+    """The opening of a body's 公开指南 as plain text (public), e.g. for the hint next to the
+    依申请公开 body picker: where to apply, how, and what the body holds."""
+    from yangguang.disclosure.services import guide_for, html_to_text
+
+    text = " ".join(html_to_text(guide_for(body).html).split())
+    return text if len(text) <= length else text[:length].rstrip() + "…"

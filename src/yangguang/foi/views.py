@@ -104,33 +104,35 @@ def apply(request: HttpRequest) -> HttpResponse:
         if fixed is not None:
             initial["body"] = fixed.pk
         form = PublicApplicationForm(initial=initial)
-    guides = _guide_urls(fixed)
+    selected = fixed
+    if selected is None and form.is_bound:
+        picked = int_param(form.data.get("body"), maximum=2**63 - 1)
+        selected = Body.objects.filter(pk=picked, is_active=True).first() if picked else None
     return render(
         request,
         "foi/apply.html",
-        {
-            "form": form,
-            "fixed": fixed,
-            "guides": guides,
-            "guide_url": guides.get(str(fixed.pk), "") if fixed else "",
-        },
+        {"form": form, "fixed": fixed, **_guide_context(selected)},
     )
 
 
-def _guide_urls(fixed: Body | None) -> dict[str, str]:
-    """Each body's 政府信息公开指南 (the disclosure app's page), for the hint next to the picker."""
-    bodies = (
-        [fixed]
-        if fixed is not None
-        else Body.objects.filter(is_active=True).only("id", "credit_code")[:2000]
-    )
-    urls = {}
-    for b in bodies:
-        try:
-            urls[str(b.pk)] = reverse("portal:disclosure_guide", args=[b.credit_code])
-        except NoReverseMatch:
-            return {}
-    return urls
+def guide_hint(request: HttpRequest) -> HttpResponse:
+    """htmx fragment next to the body picker: the opening of the chosen body's 公开指南
+    (public information) and a link to the whole guide."""
+    body_id = int_param(request.GET.get("body"), maximum=2**63 - 1)
+    body = Body.objects.filter(pk=body_id, is_active=True).first() if body_id else None
+    return render(request, "foi/_guide_hint.html", _guide_context(body))
+
+
+def _guide_context(body: Body | None) -> dict[str, Any]:
+    if body is None:
+        return {}
+    from yangguang.disclosure.selectors import guide_excerpt
+
+    try:
+        url = reverse("portal:disclosure_guide", args=[body.credit_code])
+    except NoReverseMatch:
+        url = ""
+    return {"hint_body": body, "hint_excerpt": guide_excerpt(body), "hint_url": url}
 
 
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
