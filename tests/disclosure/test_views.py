@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -352,3 +353,13 @@ def test_validity_checks_access_first_and_replacements_must_be_published(
     )
     policy.refresh_from_db()
     assert policy.validity == Validity.REVISED and policy.replaced_by == draft
+
+
+def test_public_metadata_shows_the_change_date(world: World) -> None:
+    with time_machine.travel(dt.datetime(2026, 9, 29, 4, 0, tzinfo=dt.UTC), tick=False):
+        pub = publish(
+            world,
+            make_pub(world, written_on=dt.date(2026, 1, 5), changed_on=dt.date(2026, 9, 1)),
+        )
+    html = Client().get(f"/disclosure/doc/{pub.index_number}").content.decode()
+    assert "变更日期 2026年9月1日" in html
