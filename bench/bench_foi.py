@@ -12,29 +12,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+from bench.scratch import print_rows, run_child, scratch_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yangguang.config.settings")
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def seed(body_id: int, total: int, open_share: float, rnd: random.Random) -> tuple[int, int]:
@@ -246,16 +237,7 @@ def run() -> list[dict[str, Any]]:
     from bench.run import scale
 
     total = max(1000, int(100_000 * scale()))
-    out = subprocess.run(
-        [sys.executable, str(Path(__file__)), "--apps", str(total), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-2000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return run_child(str(Path(__file__)), "--apps", str(total))
 
 
 def main() -> None:
@@ -265,33 +247,9 @@ def main() -> None:
     parser.add_argument("--open-share", type=float, default=0.2)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="yg-bench-foi-")
-    name = ""
-    try:
-        if args.pg:
-            name = args.pg.rsplit("/", 1)[1]
-            if not name.startswith("yangguang_bench"):
-                sys.exit("--pg database name must start with yangguang_bench")
-            _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
-            _pg_admin(args.pg, f'CREATE DATABASE "{name}"')
-            os.environ["DATABASE_URL"] = args.pg
-        else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with scratch_database(args.pg, "yg-bench-foi-"):
         results = measure(args.apps, args.open_share)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if name:
-            from django.db import connections
-
-            connections.close_all()
-            _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
-    if args.json:
-        print(json.dumps(results, ensure_ascii=False))
-    else:
-        for r in results:
-            target = f" (target ≤ {r['target']})" if "target" in r else ""
-            cpu = f" (cpu {r['cpu']})" if "cpu" in r else ""
-            print(f"{r['name']}: {r['value']} {r['unit']}{cpu}{target} — {r.get('note', '')}")
+    print_rows(results, args.json)
 
 
 if __name__ == "__main__":

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+from bench.scratch import print_rows, run_child, scratch_database  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yangguang.config.settings")
 
 YEAR = 2025
@@ -43,14 +42,6 @@ OUTCOMES = [
     "other_3",
 ]
 ORG_KINDS = ["business", "research", "nonprofit", "legal", "other"]
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def seed_apps(body_ids: list[int], per_body: int, rnd: random.Random) -> int:
@@ -221,24 +212,7 @@ def run() -> list[dict[str, Any]]:
 
     apps = max(1000, int(100_000 * scale()))
     bodies = max(5, int(500 * scale()))
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(Path(__file__)),
-            "--apps",
-            str(apps),
-            "--bodies",
-            str(bodies),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-2000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return run_child(str(Path(__file__)), "--apps", str(apps), "--bodies", str(bodies))
 
 
 def main() -> None:
@@ -249,32 +223,9 @@ def main() -> None:
     parser.add_argument("--per-body", type=int, default=200)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="yg-bench-reports-")
-    name = ""
-    try:
-        if args.pg:
-            name = args.pg.rsplit("/", 1)[1]
-            if not name.startswith("yangguang_bench"):
-                sys.exit("--pg database name must start with yangguang_bench")
-            _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
-            _pg_admin(args.pg, f'CREATE DATABASE "{name}"')
-            os.environ["DATABASE_URL"] = args.pg
-        else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with scratch_database(args.pg, "yg-bench-reports-"):
         results = measure(args.apps, args.bodies, args.per_body)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if name:
-            from django.db import connections
-
-            connections.close_all()
-            _pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{name}"')
-    if args.json:
-        print(json.dumps(results, ensure_ascii=False))
-    else:
-        for r in results:
-            target = f" (target ≤ {r['target']})" if "target" in r else ""
-            print(f"{r['name']}: {r['value']} {r['unit']}{target} — {r.get('note', '')}")
+    print_rows(results, args.json)
 
 
 if __name__ == "__main__":
