@@ -20,8 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
+from yangguang.core.identity import resident_id_birth_date
+from yangguang.core.identity import resident_id_check_char as id_check_char
 
 # Alphanumeric boundaries: a number glued to ASCII letters/digits is part of a code.
 _B = r"(?<![0-9A-Za-z])"
@@ -67,21 +67,12 @@ class Finding:
     context: str
 
 
-def id_check_char(first17: str) -> str:
-    """GB 11643-1999 check character of the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
-
-
 def is_resident_id(value: str) -> bool:
     """An 18-character resident ID number with a valid birth date and check digit."""
     if len(value) != 18 or not value[:17].isdigit():
         return False
-    try:
-        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return False
-    if not dt.date(1900, 1, 1) <= born <= dt.date(2100, 1, 1):
+    born = resident_id_birth_date(value)
+    if born is None or not dt.date(1900, 1, 1) <= born <= dt.date(2100, 1, 1):
         return False
     return id_check_char(value[:17]) == value[17].upper()
 

@@ -14,9 +14,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from yangguang.core.calendar import current_calendar
+from yangguang.core.identity import resident_id_check_char
 from yangguang.foi import services as svc
 from yangguang.foi.models import Application
-from yangguang.foi.validators import resident_id_check_char
 from yangguang.orgs import demo
 from yangguang.orgs.models import Body, Role, RoleAssignment, User
 from yangguang.orgs.validators import credit_check_char

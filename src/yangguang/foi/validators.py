@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
+from yangguang.core.identity import resident_id_birth_date, resident_id_check_char
+
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
@@ -19,20 +18,13 @@ def resident_id_error(number: str) -> str | None:
         return f"居民身份证号码应为 18 位，当前为 {len(n)} 位。"
     if not _ID_RE.match(n):
         return "居民身份证号码前 17 位应为数字，最后一位为数字或 X。"
-    try:
-        born = dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
-    except ValueError:
+    born = resident_id_birth_date(n)
+    if born is None or born.year < 1900:
         return "居民身份证号码中的出生日期无效。"
-    if born.year < 1900:
-        return "居民身份证号码中的出生日期无效。"
-    expected = ID_CHECK[sum(int(c) * w for c, w in zip(n[:17], ID_WEIGHTS, strict=True)) % 11]
+    expected = resident_id_check_char(n[:17])
     if n[17] != expected:
         return f"居民身份证号码校验位错误：最后一位应为 {expected}，请核对后重新填写。"
     return None
-
-
-def resident_id_check_char(first17: str) -> str:
-    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
 def phone_error(phone: str) -> str | None:
