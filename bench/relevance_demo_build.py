@@ -468,8 +468,11 @@ def main() -> None:
     from relevance_demo import JUDGEMENTS
     from scratch import scratch_database
 
-    with scratch_database("", "yg-relevance-build-"):
-        prepare("tantivy", Path(tempfile.mkdtemp(prefix="yg-relevance-build-")))
+    with (
+        scratch_database("", "yg-relevance-build-"),
+        tempfile.TemporaryDirectory(prefix="yg-relevance-build-") as index_dir,
+    ):
+        prepare("tantivy", Path(index_dir))
         docs = demo_documents()
         data = build(docs)
         JUDGEMENTS.write_text(dumps(data), encoding="utf-8")
