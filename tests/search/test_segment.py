@@ -6,8 +6,14 @@ import pytest
 
 from yangguang.search import segment, services
 from yangguang.search.models import SearchTerm
-from yangguang.search.query import And, Or, Phrase, Term, parse, terms_of
-from yangguang.search.segment import Dictionary, Segmenter, normalize, normalize_number
+from yangguang.search.query import Or, Phrase, Term, parse, terms_of
+from yangguang.search.segment import (
+    BUILTIN_TERMS,
+    Dictionary,
+    Segmenter,
+    normalize,
+    normalize_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,10 +74,18 @@ def test_synonyms_expand_both_ways() -> None:
         assert other in terms_of(pq.clauses[0]) or any(other in terms_of(c) for c in pq.clauses)
 
 
-def test_query_word_matches_whole_token_or_its_subwords() -> None:
-    pq = parse("三公经费", Segmenter(Dictionary(synonyms=())))
-    node = pq.clauses[0]
-    assert node == Or((Term("三公经费"), And((Term("三公"), Term("经费")))))
+def test_added_term_also_matches_its_old_tokens_as_a_phrase() -> None:
+    # A term administrators add after indexing: old documents hold 秸秆 禁烧, next to each other.
+    seg = Segmenter(Dictionary(terms=(*BUILTIN_TERMS, "秸秆禁烧"), synonyms=()))
+    node = parse("秸秆禁烧", seg).clauses[0]
+    assert node == Or((Term("秸秆禁烧"), Phrase(("秸秆", "禁烧"), "秸秆禁烧")))
+
+
+@pytest.mark.parametrize("word", ["三公经费", "最低生活保障", "合作社", "学前教育", "企业"])
+def test_builtin_and_jieba_words_are_one_token(word: str) -> None:
+    # Indexed whole from the start: matching their sub-words too (合作社 → 合作) would widen
+    # every query to unrelated documents.
+    assert parse(word, Segmenter(Dictionary(synonyms=()))).clauses[0] == Term(word)
 
 
 def test_quoted_phrase_and_syntax_characters() -> None:

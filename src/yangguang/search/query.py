@@ -1,9 +1,9 @@
 """From what a citizen typed to a small query tree every engine can run.
 
 - quoted text ("…", “…”, 「…」, 『…』) is a phrase;
-- everything else is cut into precise-mode words; each word matches its own token or all of its
-  search-mode sub-words (so dictionary terms added after indexing still match), or any of its
-  synonyms;
+- everything else is cut into precise-mode words; each word matches its own token or any of its
+  synonyms; a word administrators added to the dictionary also matches, as a phrase, the tokens
+  documents indexed before the addition hold for it (so they are still found before a rebuild);
 - the words are combined with AND; the service retries with OR when AND finds nothing;
 - the whole input, normalised as a document number, is also looked up as an exact document or
   index number so 泰政办发[2014]36号 puts 泰政办发〔2014〕36号 first.
@@ -87,10 +87,11 @@ _NUMBERISH = re.compile(r"\d")
 
 
 def _word_node(seg: Segmenter, word: str) -> Node:
-    subs = seg.subwords(word)
-    if not subs:
+    prior = seg.prior_tokens(word)
+    if not prior:
         return Term(word)
-    return Or((Term(word), And(tuple(Term(s) for s in dict.fromkeys(subs)))))
+    old: Node = Term(prior[0]) if len(prior) == 1 else Phrase(tuple(prior), word)
+    return Or((Term(word), old))
 
 
 def _text_node(seg: Segmenter, text: str) -> Node | None:

@@ -190,6 +190,7 @@ class Segmenter:
             if word:
                 # A high frequency so the term beats the default dictionary's split.
                 self._jieba.add_word(word, 200000, None)
+        self._added = frozenset(words) - _builtin_words()
 
     # -- indexing -----------------------------------------------------------------------------
     def index_tokens(self, text: str) -> str:
@@ -211,8 +212,36 @@ class Segmenter:
         """The dictionary sub-words search mode emits for `word` (without the word itself)."""
         return [t for t in self._jieba.cut_for_search(word) if t != word and t.strip()]
 
+    def prior_tokens(self, word: str) -> list[str]:
+        """For a word administrators added to the dictionary: the tokens a document indexed
+        *before* the addition holds for it (the built-in segmentation), so such documents still
+        match until the next rebuild. Empty for every other word — built-in and jieba words are
+        in the index as whole tokens already, and matching their sub-words as well would only
+        widen (and slow) every query."""
+        if word not in self._added:
+            return []
+        tokens = base_segmenter().search_tokens(word)
+        return [] if word in tokens else tokens
+
     def has_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word))
+
+
+def _builtin_words() -> frozenset[str]:
+    words = {normalize(t).replace(" ", "") for t in BUILTIN_TERMS}
+    words |= {normalize(t).replace(" ", "") for g in BUILTIN_SYNONYMS for t in g}
+    return frozenset(words)
+
+
+_base: Segmenter | None = None
+
+
+def base_segmenter() -> Segmenter:
+    """The segmenter with the built-in dictionary only (what every index starts from)."""
+    global _base
+    if _base is None:
+        _base = Segmenter(Dictionary())
+    return _base
 
 
 # -- the process-wide segmenter, reloaded when administrators edit the dictionary -------------
