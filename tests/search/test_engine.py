@@ -327,3 +327,75 @@ def test_broad_queries_rank_in_tiers_on_postgres(
     assert out.capped and out.total == 4
     assert ids(out) == [5, 2, 8]
     assert ids(run_search("森林防火", per_page=3, page=2)) == [7, 6, 4]
+
+
+def test_relevance_pages_never_repeat_or_skip(engine: SearchBackend, memo: MemorySource) -> None:
+    """More matches than the re-ranked window (tantivy: RERANK_WINDOW): paging through every
+    page shows each document exactly once, repealed ones behind the valid ones on page 1."""
+    for i in range(1, 131):
+        mentions = "防汛工作。" * (1 + i % 5)
+        memo.add(
+            i,
+            f"第{i}号通知",
+            mentions + FILLER,
+            published_on=dt.date(2010, 1, 1) + dt.timedelta(days=20 * i),
+            validity="repealed" if i % 7 == 0 else "valid",
+        )
+    index_all(engine, memo)
+    seen: list[int] = []
+    first = run_search("防汛")
+    for page in range(1, first.num_pages + 1):
+        seen += ids(run_search("防汛", page=page))
+    if first.capped:  # PostgreSQL counts (and pages) up to its cap
+        assert len(seen) == len(set(seen)) == first.total
+    else:
+        assert first.total == 130 and sorted(seen) == list(range(1, 131))
+    assert all(h.validity != "repealed" for h in first.hits)
+
+
+def test_broad_query_facets_are_estimated_on_tantivy(
+    engine: SearchBackend, memo: MemorySource, world, monkeypatch, client
+) -> None:  # type: ignore[no-untyped-def]
+    """Beyond EXACT_FACETS matches tantivy estimates facet counts from its 1/16 sample, scaled to
+    the exact total, and says so (约 on the page, facet_counts_approximate in the API)."""
+    if engine.name != "tantivy":
+        pytest.skip("tantivy only")
+    from yangguang.search.backends import tantivy_backend
+
+    monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 0)
+    for i in range(1, 401):
+        body = world.body_a.pk if i % 4 else world.body_b.pk
+        memo.add(i, f"第{i}号 防汛通知", FILLER, body_id=body, published_on=dt.date(2024, 1, 1))
+    index_all(engine, memo)
+    out = run_search("防汛")
+    assert out.total == 400 and out.facets_approximate
+    bodies = {v.value: v.count for v in out.facets["body"]}
+    # About 300 / 100 (a 1/16 sample of 400 documents: ± a few dozen), summing to the total.
+    assert 200 <= bodies[str(world.body_a.pk)] <= 380
+    assert abs(sum(bodies.values()) - 400) <= 2
+    assert '<span class="muted">(约' in client.get("/search/", {"q": "防汛"}).content.decode()
+    api = client.get("/api/v1/search", {"q": "防汛"}).json()
+    assert api["total"] == 400 and api["facet_counts_approximate"] is True
+    monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 20_000)
+    exact = run_search("防汛")
+    assert not exact.facets_approximate
+    assert '<span class="muted">(约' not in client.get("/search/", {"q": "防汛"}).content.decode()
+    assert {v.value: v.count for v in exact.facets["body"]} == {
+        str(world.body_a.pk): 300,
+        str(world.body_b.pk): 100,
+    }
+
+
+def test_rebuild_drops_indexes_of_earlier_schema_versions(
+    tantivy_engine: SearchBackend, memo: MemorySource
+) -> None:
+    from yangguang.search.backends.tantivy_backend import TantivyBackend
+
+    assert isinstance(tantivy_engine, TantivyBackend)
+    old = tantivy_engine.path / "v1"
+    old.mkdir()
+    (old / "meta.json").write_text("{}")
+    memo.add(1, "防汛通知", FILLER)
+    tantivy_engine.replace_all(memo.documents())
+    assert not old.exists() and tantivy_engine.index_dir.exists()
+    assert ids(run_search("防汛")) == [1]

@@ -41,7 +41,8 @@ def search(request: HttpRequest) -> HttpResponse:
         values = [
             {
                 "label": v.label,
-                "count": str(v.count),
+                # Estimated counts (a very broad query, see tantivy_backend) say so.
+                "count": f"约{v.count}" if outcome.facets_approximate else str(v.count),
                 "selected": v.selected,
                 "url": url_with(**{name: "" if v.selected else v.param, "page": ""}),
             }

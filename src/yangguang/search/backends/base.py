@@ -113,6 +113,7 @@ class EngineResult:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     capped: bool = False  # total and facet counts are lower bounds (engine stopped counting)
+    facets_approximate: bool = False  # facet counts estimated from a sample (total is exact)
 
 
 # Ranking knobs shared by the engines.
