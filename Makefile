@@ -65,6 +65,7 @@ test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: install
+	@bash scripts/system-deps.sh bench
 	$(PY) bench/run.py
 
 clean:

@@ -150,13 +150,15 @@ def wrk_rps(port: int, urls: list[str], seconds: int) -> float:
     return float(line.split(":")[1])
 
 
-def gunicorn_rps(urls: list[str], seconds: int, workers: int = 2) -> float:
+def gunicorn_rps(
+    urls: list[str], seconds: int, workers: int = 2, app: str = "yangguang.config.wsgi:application"
+) -> float:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH") or str(ROOT / "src"))
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
-            "yangguang.config.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -236,7 +236,12 @@ class _Rows(list):  # type: ignore[type-arg]
 
 
 def child(
-    engine: str, n_docs: int, n_queries: int, workers: int, skip_relevance: bool
+    engine: str,
+    n_docs: int,
+    n_queries: int,
+    workers: int,
+    skip_relevance: bool,
+    gunicorn_seconds: int = 10,
 ) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp(prefix="yg-bench-search-"))
     rows: list[dict[str, Any]] = _Rows()
@@ -363,6 +368,8 @@ def child(
             }
         )
 
+        if gunicorn_seconds:
+            rows.append(_gunicorn(engine, queries, gunicorn_seconds, note))
         if engine == "tantivy":
             rows += _bare(corpus, queries, page_lat, tmp, workers, note)
         del corpus
@@ -382,6 +389,32 @@ def child(
                 print(f"could not drop {PG_DB}: {exc}", file=sys.stderr)
         shutil.rmtree(tmp, ignore_errors=True)
     return rows
+
+
+def _gunicorn(engine: str, queries: list[str], seconds: int, note: str) -> dict[str, Any]:
+    """The search results page under gunicorn (2 workers, bench/search_wsgi.py so the workers
+    know the bench's source), load from wrk (bench_disclosure.gunicorn_rps)."""
+    from urllib.parse import quote
+
+    from bench_disclosure import gunicorn_rps
+
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(BENCH_DIR)])
+    # The workers use the deployment's static storage (manifest): collect into this run's var.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        check=True,
+    )
+    urls = [f"/search/?q={quote(q)}" for q in queries]
+    rps = gunicorn_rps(urls, seconds, app="search_wsgi:application")
+    return {
+        "name": f"{engine}: search page under gunicorn (2 workers)",
+        "value": round(rps),
+        "unit": "req/s",
+        "target": 300,
+        "better": "higher",
+        "note": f"{note}; {len(urls)} different queries, wrk -c8, {seconds} s",
+    }
 
 
 def _bare(
@@ -527,11 +560,14 @@ def main() -> None:
     parser.add_argument("--engines", default="tantivy,postgres")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-relevance", action="store_true")
+    parser.add_argument("--gunicorn", type=int, default=10, help="seconds of load (0 = skip)")
     parser.add_argument("--child", default="")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.child:
-        rows = child(args.child, args.docs, args.queries, args.workers, args.skip_relevance)
+        rows = child(
+            args.child, args.docs, args.queries, args.workers, args.skip_relevance, args.gunicorn
+        )
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
         else:
@@ -540,7 +576,7 @@ def main() -> None:
         return
     rows = []
     for engine in args.engines.split(","):
-        extra = ["--workers", str(args.workers)] + (
+        extra = ["--workers", str(args.workers), "--gunicorn", str(args.gunicorn)] + (
             ["--skip-relevance"] if args.skip_relevance else []
         )
         rows += _child(engine.strip(), args.docs, args.queries, extra)

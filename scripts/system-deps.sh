@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs when they are missing:
 # chromium (end-to-end tests through Playwright; `playwright install` is never used),
 # fonts-noto-cjk (Chinese in the browser and its screenshots), and the RUM index for a local
-# PostgreSQL server (ranked full-text search). Nothing else is fetched at run time.
+# PostgreSQL server (ranked full-text search); with the argument `bench`, also wrk (the HTTP
+# load generator `make bench` uses). Nothing else is fetched at run time.
 # Runs apt-get as root, or through `sudo -n` when that works without a password; otherwise it
 # only says what is missing (the end-to-end tests then skip locally and fail in CI).
 set -euo pipefail
@@ -17,6 +18,9 @@ if [ -d /usr/share/postgresql ]; then
     [[ "$v" =~ ^[0-9]+$ ]] || continue
     [ -f "/usr/share/postgresql/$v/extension/rum.control" ] || need+=("postgresql-$v-rum")
   done
+fi
+if [ "${1:-}" = "bench" ]; then
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 
