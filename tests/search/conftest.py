@@ -67,12 +67,19 @@ def memo() -> Iterator[MemorySource]:
     registry.unregister(source.name)
 
 
-@pytest.fixture(params=["tantivy", "postgres"])
+@pytest.fixture(params=["tantivy", "tantivy-tiered", "postgres"])
 def engine(
     request: pytest.FixtureRequest, settings, tmp_path, monkeypatch, db
 ) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
-    """The configured engine, empty, for each backend (postgres only on PostgreSQL)."""
+    """The configured engine, empty, for each backend (postgres only on PostgreSQL).
+    `tantivy-tiered`: tantivy with every query treated as broad (ranked in tiers, as a common
+    word is at a million documents), so both ranking paths pass the same tests."""
     name = request.param
+    if name == "tantivy-tiered":
+        from yangguang.search.backends import tantivy_backend
+
+        monkeypatch.setattr(tantivy_backend, "BROAD_MATCHES", -1)
+        name = "tantivy"
     if name == "postgres" and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
     settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": name}

@@ -57,6 +57,7 @@ PHRASE_SLOP = 2  # search-mode sub-words sit between the words of a phrase
 FACET_SIZE = 30
 RERANK_WINDOW = 50  # top BM25 hits re-ranked by the per-document multiplier
 EXACT_FACETS = 20_000  # facet counts over more matches than this are estimated
+BROAD_MATCHES = 100_000  # more (estimated) matches than this are ranked in tiers
 SAMPLE_BUCKETS = 16  # 1/16 of the documents form the sample
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -271,48 +272,79 @@ class TantivyBackend(SearchBackend):
 
     def search(self, query: EngineQuery) -> EngineResult:
         Q = tantivy.Query
-        must, should = tantivy.Occur.Must, tantivy.Occur.Should
+        must, should, must_not = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
         filters = self._filters(query.filters)
 
-        def restrict(q: tantivy.Query) -> tantivy.Query:
-            return Q.boolean_query([(must, q)] + [(must, f) for f in filters]) if filters else q
+        def restrict(q: tantivy.Query, *excluded: tantivy.Query) -> tantivy.Query:
+            clauses = [(must, q)] + [(must, f) for f in filters]
+            clauses += [(must_not, x) for x in excluded]
+            return Q.boolean_query(clauses) if len(clauses) > 1 else q
 
-        if query.node is None:
-            match = Q.all_query()
-            ranked = match
-        else:
-            match = self._compile(query.node)
-            ranked = Q.boolean_query([(must, match), (should, self._title_bonus(query.node))])
-            if query.number:
-                pin = self._term("docnum", query.number)
-                match = Q.boolean_query([(should, match), (should, pin)])
-                ranked = Q.boolean_query(
-                    [(should, ranked), (should, Q.boost_query(pin, NUMBER_BOOST))]
-                )
-        match, ranked = restrict(match), restrict(ranked)
+        node = query.node
+        pin = self._term("docnum", query.number) if query.number and node is not None else None
+        match = Q.all_query() if node is None else self._compile(node)
+        if pin is not None:
+            match = Q.boolean_query([(should, match), (should, pin)])
         searcher = self._index.searcher()
+        names = tuple(query.facets)
+        # The 1/16 sample first (a sixteenth of the work): it estimates how many documents
+        # match, which decides how to rank and whether facets can be counted exactly.
+        sampled = searcher.aggregate(
+            restrict(Q.boolean_query([(must, match), (must, self._term("sample", 0))])),
+            {**_TOTAL, **_facet_aggs(names)},
+        )
+        estimate = _value(sampled) * SAMPLE_BUCKETS
         # tantivy releases the GIL: count on the second core while the top hits are collected.
-        counting = _pool().submit(self._count, searcher, match, tuple(query.facets))
-        limit = max(1, query.limit)
-        if query.sort == "date" or query.node is None:
+        counting = _pool().submit(self._count, searcher, restrict(match), names, sampled)
+        offset, limit = query.offset, max(1, query.limit)
+        if query.sort == "date" or node is None:
             result = searcher.search(
-                match, limit, count=False, order_by_field="published", offset=query.offset
+                restrict(match), limit, count=False, order_by_field="published", offset=offset
             )
             ranked_hits = [(float(score), addr) for score, addr in result.hits]
         else:
-            ranked_hits = self._ranked(searcher, ranked, query.offset, limit)
+            text = self._compile(node)
+            ranked = Q.boolean_query([(must, text), (should, self._title_bonus(node))])
+            if estimate <= BROAD_MATCHES:
+                if pin is not None:
+                    ranked = Q.boolean_query(
+                        [(should, ranked), (should, Q.boost_query(pin, NUMBER_BOOST))]
+                    )
+                ranked_hits = self._ranked(searcher, restrict(ranked), offset, limit)[0]
+            else:
+                # Broad (a common word): scoring every one of 900,000 matches is what costs.
+                # Tier 1, documents with every word in the title (or the pinned number), is a
+                # short title posting list, scored the same way; the rest come after it.
+                in_title = self._compile(node, "title")
+                tier1 = Q.boolean_query(
+                    [(must, Q.boost_query(in_title, TITLE_BOOST)), (should, text)]
+                )
+                if pin is not None:
+                    tier1 = Q.boolean_query(
+                        [(should, tier1), (should, Q.boost_query(pin, NUMBER_BOOST))]
+                    )
+                ranked_hits, n1 = self._ranked(searcher, restrict(tier1), offset, limit)
+                if len(ranked_hits) < limit:
+                    excluded = [in_title] + ([pin] if pin is not None else [])
+                    ranked_hits += self._ranked(
+                        searcher,
+                        restrict(ranked, *excluded),
+                        max(0, offset - n1),
+                        limit - len(ranked_hits),
+                    )[0]
         hits = [self._hit(searcher, score, addr, query.number) for score, addr in ranked_hits]
         total, facets, approximate = counting.result()
         return EngineResult(hits=hits, total=total, facets=facets, facets_approximate=approximate)
 
     def _ranked(
         self, searcher: tantivy.Searcher, q: tantivy.Query, offset: int, limit: int
-    ) -> list[tuple[float, Any]]:
-        """Top hits by BM25; the first RERANK_WINDOW re-ranked by the per-document multiplier.
-        Pages beyond the window follow BM25 order, so paging never repeats or skips a hit (the
-        window is the same set of documents whatever the page)."""
+    ) -> tuple[list[tuple[float, Any]], int]:
+        """(hits offset … offset+limit by BM25, the first RERANK_WINDOW re-ranked by the
+        per-document multiplier; how many documents match q). Pages beyond the window follow
+        BM25 order, so paging never repeats or skips a hit (the window is the same set of
+        documents whatever the page)."""
         want = max(RERANK_WINDOW, offset + limit)
-        result = searcher.search(q, want, count=False)
+        result = searcher.search(q, want, count=True)
         hits = [(float(score), addr) for score, addr in result.hits]
         head = hits[:RERANK_WINDOW]
         ranks = searcher.fast_field_values("rank", [addr for _, addr in head])
@@ -323,7 +355,7 @@ class TantivyBackend(SearchBackend):
             ),
             key=lambda h: -h[0],
         )
-        return (head + hits[RERANK_WINDOW:])[offset : offset + limit]
+        return (head + hits[RERANK_WINDOW:])[offset : offset + limit], int(result.count or 0)
 
     def _hit(
         self, searcher: tantivy.Searcher, score: float, address: Any, number: str
@@ -349,24 +381,28 @@ class TantivyBackend(SearchBackend):
         )
 
     def _count(
-        self, searcher: tantivy.Searcher, q: tantivy.Query, names: tuple[str, ...]
+        self,
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        names: tuple[str, ...],
+        sampled: dict[str, Any],
     ) -> tuple[int, dict[str, list[tuple[str, int]]], bool]:
-        """(exact total, facet counts, whether the facet counts are estimates)."""
-        total_agg = {"_total": {"value_count": {"field": "published"}}}
-        facet_aggs = {n: {"terms": {"field": n, "size": FACET_SIZE}} for n in names}
-        if not names:
-            return _value(searcher.aggregate(q, total_agg)), {}, False
-        # The sample first (1/16 of the work): it tells whether exact counting is cheap.
-        sample_q = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, q), (tantivy.Occur.Must, self._term("sample", 0))]
-        )
-        sampled = searcher.aggregate(sample_q, {**total_agg, **facet_aggs})
+        """(exact total, facet counts, whether the facet counts are estimates), unscored."""
         in_sample = _value(sampled)
-        if in_sample * SAMPLE_BUCKETS <= EXACT_FACETS:
-            exact = searcher.aggregate(q, {**total_agg, **facet_aggs})
+        if names and in_sample * SAMPLE_BUCKETS <= EXACT_FACETS:
+            exact = searcher.aggregate(q, {**_TOTAL, **_facet_aggs(names)})
             return _value(exact), _buckets(exact, names, 1.0), False
-        total = _value(searcher.aggregate(q, total_agg))
+        total = _value(searcher.aggregate(q, _TOTAL))
+        if not names:
+            return total, {}, False
         return total, _buckets(sampled, names, total / max(1, in_sample)), True
+
+
+_TOTAL = {"_total": {"value_count": {"field": "published"}}}
+
+
+def _facet_aggs(names: Iterable[str]) -> dict[str, Any]:
+    return {n: {"terms": {"field": n, "size": FACET_SIZE}} for n in names}
 
 
 def _value(raw: dict[str, Any]) -> int:
