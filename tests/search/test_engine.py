@@ -357,7 +357,8 @@ def test_broad_query_facets_are_estimated_on_tantivy(
     engine: SearchBackend, memo: MemorySource, world, monkeypatch, client
 ) -> None:  # type: ignore[no-untyped-def]
     """Beyond EXACT_FACETS matches tantivy estimates facet counts from its 1/16 sample, scaled to
-    the exact total, and says so (约 on the page, facet_counts_approximate in the API)."""
+    the exact total, and says so (约 on the page, facet_counts_approximate in the API); beyond
+    ESTIMATE_ABOVE the total as well."""
     if engine.name != "tantivy":
         pytest.skip("tantivy only")
     from yangguang.search.backends import tantivy_backend
@@ -376,8 +377,18 @@ def test_broad_query_facets_are_estimated_on_tantivy(
     assert '<span class="muted">(约' in client.get("/search/", {"q": "防汛"}).content.decode()
     api = client.get("/api/v1/search", {"q": "防汛"}).json()
     assert api["total"] == 400 and api["facet_counts_approximate"] is True
+    # Broader still: the total is estimated from the sample too (three significant figures).
+    monkeypatch.setattr(tantivy_backend, "ESTIMATE_ABOVE", 0)
+    broad = run_search("防汛")
+    assert broad.total_approximate and broad.facets_approximate
+    assert 200 <= broad.total <= 700 and len(str(broad.total).rstrip("0")) <= 3
+    assert "找到约" in client.get("/search/", {"q": "防汛"}).content.decode()
+    assert client.get("/api/v1/search", {"q": "防汛"}).json()["total_is_approximate"] is True
+    monkeypatch.setattr(tantivy_backend, "ESTIMATE_ABOVE", 100_000)
     monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 20_000)
     exact = run_search("防汛")
+    assert not exact.total_approximate
+    assert "找到约" not in client.get("/search/", {"q": "防汛"}).content.decode()
     assert not exact.facets_approximate
     assert '<span class="muted">(约' not in client.get("/search/", {"q": "防汛"}).content.decode()
     assert {v.value: v.count for v in exact.facets["body"]} == {

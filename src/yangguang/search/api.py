@@ -56,6 +56,7 @@ class SearchOut(Schema):
     q: str
     total: int
     total_is_lower_bound: bool
+    total_is_approximate: bool
     facet_counts_approximate: bool
     page: int
     per_page: int
@@ -80,6 +81,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object
         "q": outcome.q,
         "total": outcome.total,
         "total_is_lower_bound": outcome.capped,
+        "total_is_approximate": outcome.total_approximate,
         "facet_counts_approximate": outcome.facets_approximate,
         "page": outcome.page,
         "per_page": outcome.per_page,

@@ -92,6 +92,7 @@ class SearchOutcome:
     hits: list[ResultHit] = field(default_factory=list)
     total: int = 0
     capped: bool = False
+    total_approximate: bool = False  # total estimated (very broad query)
     facets_approximate: bool = False  # facet counts estimated (very broad query)
     num_pages: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
@@ -181,6 +182,7 @@ def run_search(
     out.hidden = hidden
     out.total = max(0, result.total - hidden)
     out.capped = result.capped
+    out.total_approximate = result.total_approximate
     out.facets_approximate = result.facets_approximate
     out.num_pages = max(1, -(-min(out.total, MAX_RESULTS) // per_page)) if out.total else 0
     bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))

@@ -113,7 +113,8 @@ class EngineResult:
     total: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     capped: bool = False  # total and facet counts are lower bounds (engine stopped counting)
-    facets_approximate: bool = False  # facet counts estimated from a sample (total is exact)
+    total_approximate: bool = False  # total estimated from a sample (very broad query)
+    facets_approximate: bool = False  # facet counts estimated from a sample
 
 
 # Ranking knobs shared by the engines.
