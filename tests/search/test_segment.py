@@ -6,7 +6,7 @@ import pytest
 
 from yangguang.search import segment, services
 from yangguang.search.models import SearchTerm
-from yangguang.search.query import Or, Phrase, Term, parse, terms_of
+from yangguang.search.query import And, Or, Phrase, Term, parse, terms_of
 from yangguang.search.segment import (
     BUILTIN_TERMS,
     Dictionary,
@@ -27,11 +27,48 @@ from yangguang.search.segment import (
         ("最多跑一次改革", "最多跑一次"),
         ("住房公积金提取", "公积金"),  # search mode: the sub-word of a longer word
         ("住房公积金提取", "住房公积金"),
+        ("关于印发《政务公开工作要点》的通知", "政务公开"),
+        ("政府采购管理暂行办法", "政府采购"),
+        ("公共资源交易管理办法", "公共资源交易"),
+        ("公共资源交易管理办法", "公共资源"),  # its 4-character part stays a token
+        ("创业担保贷款实施办法", "创业担保贷款"),
+        ("失业保险金申领", "失业保险"),
     ],
 )
 def test_builtin_government_terms_are_tokens(text: str, token: str) -> None:
     tokens = Segmenter().index_tokens(text).split()
     assert token in tokens
+
+
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("生态环境保护督察整改工作方案", "生态环境"),
+        ("生态环境保护督察整改工作方案", "环境保护"),
+        ("生态环境保护督察整改工作方案", "生态环境保护"),
+        ("中华人民共和国政府信息公开条例", "人民共和国"),
+        ("中华人民共和国政府信息公开条例", "中华人民"),
+    ],
+)
+def test_long_words_also_yield_their_four_character_words(text: str, token: str) -> None:
+    # Search mode alone emits only the 2- and 3-character sub-words of a long word, and a query
+    # word matches its own token only.
+    assert token in Segmenter().index_tokens(text).split()
+
+
+def test_a_long_term_added_later_keeps_its_parts_in_the_index() -> None:
+    seg = Segmenter(Dictionary(terms=(*BUILTIN_TERMS, "城乡居民医疗保险")))
+    tokens = seg.index_tokens("城乡居民医疗保险实施细则").split()
+    assert {"城乡居民医疗保险", "城乡居民", "医疗保险"} <= set(tokens)
+    # Sub-words come before the word, as in search mode.
+    assert tokens.index("医疗保险") < tokens.index("城乡居民医疗保险")
+
+
+def test_a_programme_name_is_not_matched_by_its_everyday_words() -> None:
+    # 政务 + 公开 as two words matched every 政务服务中心 notice about “双随机、一公开”.
+    seg = Segmenter()
+    assert seg.query_words("政务公开") == ["政务公开"]
+    assert "政务公开" not in seg.index_tokens("县政务服务中心“双随机、一公开”抽查结果").split()
 
 
 def test_index_tokens_drop_punctuation_and_normalise_width() -> None:
@@ -51,10 +88,87 @@ def test_index_tokens_drop_punctuation_and_normalise_width() -> None:
         ("泰政办发［２０１４］３６号", "泰政办发〔2014〕36号"),
         (" 泰政办发 〔2014〕 36 号 ", "泰政办发〔2014〕36号"),
         ("11370900MB2834567A/2024-00012", "11370900mb2834567a/2024-00012"),
+        # The year typed with 年 instead of brackets, or inside them.
+        ("柳林镇政字2026年1号", "柳林镇政字〔2026〕1号"),
+        ("示政办发2024年3号", "示政办发〔2024〕3号"),
+        ("示政办发 2024 年 3 号", "示政办发〔2024〕3号"),
+        ("示政办发［2024年］3号", "示政办发〔2024〕3号"),
+        ("示政办发（2024年）3号", "示政办发〔2024〕3号"),
+        # A 公告 numbered within the year keeps its 第, typed either way.
+        ("国家税务总局公告2024年第3号", "国家税务总局公告〔2024〕第3号"),
+        ("国家税务总局公告〔2024〕第3号", "国家税务总局公告〔2024〕第3号"),
+        # Not a year of a number: left alone.
+        ("2024年度报告", "2024年度报告"),
+        ("示政办发〔2024〕3号 2025年工作", "示政办发〔2024〕3号2025年工作"),
     ],
 )
 def test_document_number_variants_normalise_alike(raw: str, expected: str) -> None:
     assert normalize_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("柳林镇政字2026年1号", "柳林镇政字〔2026〕1号"),
+        ("柳林镇政字(2026)1号", "柳林镇政字〔2026〕1号"),
+        ("示政办发2024年3号", "示政办发〔2024〕3号"),
+    ],
+)
+def test_number_typed_with_year_is_pinned_like_the_bracketed_one(
+    typed: str, canonical: str
+) -> None:
+    assert parse(typed, Segmenter()).number == normalize_number(canonical)
+
+
+@pytest.mark.parametrize(
+    "text, same_as",
+    [
+        ("第1季度", "第一季度"),
+        ("2026年第1季度行政许可事项办理结果", "2026年第一季度行政许可事项办理结果"),
+        ("2026年1季度", "2026年一季度"),
+        ("第4季度", "第四季度"),
+        ("第2批就业见习基地", "第二批就业见习基地"),
+        ("第01批", "第一批"),
+        ("第10批", "第十批"),
+        ("第12批", "第十二批"),
+        ("第20届", "第二十届"),
+        ("第35次会议", "第三十五次会议"),
+        ("第3期", "第三期"),
+        ("第2轮督察", "第二轮督察"),
+    ],
+)
+def test_ordinals_are_the_same_tokens_in_digits_and_chinese(text: str, same_as: str) -> None:
+    seg = Segmenter()
+    assert seg.index_tokens(text) == seg.index_tokens(same_as)
+    assert seg.query_words(text) == seg.query_words(same_as)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一网通办",  # not an ordinal: no digits come out of Chinese words
+        "第一书记",
+        "发放3次",  # a quantity, not an ordinal
+        "分2期支付",
+        "示政办发〔2026〕1号",
+        "第3号",  # 号 is a number's serial: kept as typed
+        "第100批",  # beyond 99: kept as typed
+        "12季度",
+        "2.5季度",
+    ],
+)
+def test_ordinal_normalisation_leaves_other_numbers_alone(text: str) -> None:
+    assert segment.normalize_ordinals(text) == text
+
+
+def test_quarter_query_finds_documents_however_written() -> None:
+    seg = Segmenter()
+    for query in ("第一季度", "第1季度", "一季度", "1季度"):
+        for doc in ("2026年第1季度行政许可事项办理结果", "2026年第一季度行政许可事项办理结果"):
+            tokens = seg.index_tokens(doc).split()
+            assert all(w in tokens for w in seg.query_words(query)), (query, doc)
+    # The second quarter is another token.
+    assert "第一季度" not in seg.index_tokens("2026年第2季度行政许可事项办理结果").split()
 
 
 def test_normalize_full_width_case_and_spaces() -> None:
@@ -72,6 +186,57 @@ def test_synonyms_expand_both_ways() -> None:
         pq = parse(query, seg)
         assert other in pq.expansions[query], query
         assert other in terms_of(pq.clauses[0]) or any(other in terms_of(c) for c in pq.clauses)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # What citizens type → what the documents say.
+        ("新农合", {"城乡居民", "医疗保险", "医保"}),
+        # Written with a space in its group: cut into its words, 医保 brings 医疗保险.
+        ("城乡居民医保", {"城乡居民", "医疗保险"}),
+        ("扶贫", {"脱贫攻坚", "脱贫"}),
+        ("脱贫攻坚", {"扶贫"}),
+        ("上学", {"入学"}),
+        ("养老金", {"养老保险", "退休金"}),
+        ("旧改", {"老旧小区", "改造"}),
+        ("抗洪", {"防汛", "防洪"}),
+        ("招投标", {"招标投标", "公共资源交易"}),
+        ("就业补贴", {"就业补助"}),
+        ("环保", {"环境保护"}),
+    ],
+)
+def test_government_synonyms(query: str, expected: set[str]) -> None:
+    pq = parse(query, Segmenter())
+    assert expected <= set().union(*(terms_of(c) for c in pq.clauses))
+
+
+def test_broader_word_finds_its_narrower_words_one_way() -> None:
+    seg = Segmenter()
+    for query in ("社会保险", "社保"):  # 社保 through its synonym group
+        found = terms_of(parse(query, seg).clauses[0])
+        assert {"养老保险", "医疗保险", "失业保险", "工伤保险", "生育保险"} <= found, query
+    # A narrower word is not widened to the broader one.
+    assert "社会保险" not in terms_of(parse("养老保险", seg).clauses[0])
+    assert "社会救助" not in terms_of(parse("最低生活保障", seg).clauses[0])
+    # Built from the dictionary it is given (administrators' dictionaries keep the built-in one).
+    assert parse("社会保险", Segmenter(Dictionary(narrower={}))).expansions == {
+        "社会保险": ["社保"]
+    }
+
+
+def test_spaced_synonym_is_matched_as_its_words_and_keeps_the_index_tokens() -> None:
+    seg = Segmenter()
+    # 新农合 → 城乡居民 AND 医疗保险: also the official 城乡居民**基本**医疗保险.
+    pq = parse("新农合", seg)
+    node = pq.clauses[0]
+    assert isinstance(node, Or)
+    assert And((Term("城乡居民"), Term("医疗保险"))) in node.items
+    # Not a dictionary word: the 4-character parts stay in the index (医保 → 医疗保险 finds it).
+    assert not seg.has_word("城乡居民医疗保险")
+    tokens = seg.index_tokens("城乡居民医疗保险实施细则").split()
+    assert "医疗保险" in tokens and "城乡居民" in tokens
+    assert "公共资源" in seg.index_tokens("公共资源交易管理办法").split()
 
 
 def test_added_term_also_matches_its_old_tokens_as_a_phrase() -> None:

@@ -18,6 +18,7 @@ the cache changes (checked at most every few seconds).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -78,9 +79,32 @@ BUILTIN_TERMS: tuple[str, ...] = (
     "专项资金",
     "惠民惠农",
     "一卡通",
+    # jieba cuts it 生态 / 环境保护, so 生态环境 (the name of the ministry and of every local
+    # 生态环境局) never became a token; as one word its parts come back as sub-words.
+    "生态环境保护",
+    # Split by jieba (失业 / 保险 …); named on their own in 社会保险法 and 社会救助暂行办法.
+    "失业保险",
+    "生育保险",
+    "社会救助",
+    "临时救助",
+    # Names of government programmes (and of the laws behind them) that jieba cuts into
+    # everyday words: as two words 政务 + 公开 also match a 政务服务中心 notice about 一公开.
+    "政务公开",
+    "政府采购",
+    "公共资源交易",
+    "应急预案",
+    "防汛抗旱",
+    "老旧小区",
+    "征地补偿",
+    "创业担保贷款",
+    "就业见习",
 )
 
-# Each group lists words that mean the same; a query for one also finds the others.
+# Each group lists words that mean the same; a query for one also finds the others. Every word
+# also goes into the dictionary (so 新农合 stays one token) — except a word written with spaces
+# ("城乡居民 医疗保险"), which is matched as all of its words (AND), so it also finds the official
+# form with a word in between (城乡居民**基本**医疗保险); a query for the spaced compound itself
+# is cut into its words and does not bring the rest of the group.
 BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("低保", "最低生活保障"),
     ("医保", "医疗保障", "医疗保险"),
@@ -90,9 +114,41 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("营业执照", "工商执照"),
     ("放管服", "简政放权"),
     ("三公经费", "三公"),
-    ("新农合", "城乡居民医保"),
+    # 新农合 and 城镇居民医保 were merged into 城乡居民基本医疗保险 (国发〔2016〕3号); citizens
+    # still ask for the old name.
+    ("新农合", "新型农村 合作医疗", "城乡居民 医保", "城乡居民 医疗保险"),
     ("残疾证", "残疾人证"),
+    ("环保", "环境保护"),
+    # 扶贫 work became 脱贫攻坚 and, after 2020, 巩固拓展脱贫攻坚成果: the same programme.
+    ("扶贫", "脱贫", "脱贫攻坚"),
+    # What citizens say → what the notices say (义务教育阶段招生入学 …).
+    ("上学", "入学"),
+    ("养老金", "退休金", "养老保险"),
+    ("旧改", "老旧小区 改造"),
+    ("防汛", "防洪", "抗洪"),
+    # 招投标 is the 招标投标法 procedure; it is run on the 公共资源交易 platforms.
+    ("招投标", "招标投标", "公共资源交易"),
+    # 就业补助资金 is the fund every 就业补贴 is paid from (财社〔2017〕164号).
+    ("就业补贴", "就业补助"),
 )
+
+# Broader word → the narrower words a query for it also finds, one way (a query for 养老保险 is
+# not about every 社会保险 document). Only where a law defines the broader word by its parts.
+BUILTIN_NARROWER: dict[str, tuple[str, ...]] = {
+    # 社会保险法 Art. 2: the five insurances (社保 finds them too, through its synonym group).
+    "社会保险": ("养老保险", "医疗保险", "失业保险", "工伤保险", "生育保险"),
+    # 社会救助暂行办法 (国务院令第649号) Art. 2 and its chapters.
+    "社会救助": (
+        "最低生活保障",
+        "特困供养",
+        "受灾人员救助",
+        "医疗救助",
+        "教育救助",
+        "住房救助",
+        "就业救助",
+        "临时救助",
+    ),
+}
 
 STOPWORDS = frozenset(
     (  # noqa: SIM905
@@ -126,6 +182,7 @@ def _build_table() -> dict[int, str | None]:
 
 
 _TABLE = _build_table()
+_LONG_WORD = re.compile(r"[\u3400-\u9fff]{5,}")  # a token of 5+ Chinese characters
 _NUMBER_TABLE: dict[int, str | None] = {
     **{ord(c): "〔" for c in _BRACKETS_OPEN},
     **{ord(c): "〕" for c in _BRACKETS_CLOSE},
@@ -138,6 +195,45 @@ def normalize(text: str) -> str:
     return " ".join(text.translate(_TABLE).split())
 
 
+# Ordinals written with digits → Chinese numerals, the same for documents and queries, so
+# 第1季度, 第一季度 and 一季度 (and 第2批 / 第二批) find each other. The Chinese form is the one
+# jieba's dictionary knows as one word (第一季度 → 第一季度 一季度 季度 …; 第1季度 would be
+# 第 / 1 / 季度, three tokens any document with a "1" matches). Only an ordinal is rewritten —
+# 第 + 1–99 + one of the counters below, or 1–4 + 季度 — so quantities (3次, 2期), document
+# numbers (〔2026〕1号) and words like 一网通办 are left alone. Applied to tokens only
+# (index_tokens, query_words): stored text, phrases checked as text and highlighting see what
+# was written. Two patterns, each starting with something literal the regex engine scans for quickly (one
+# alternation would be tried at every character of every document).
+_ORDINAL = re.compile(r"第0*([1-9]\d?)(?=季度|批|次|期|届|轮)")
+# Not 12季度 or 2.5季度: _quarter checks the character before (a look-behind at the start of the
+# pattern would make the engine try it at every character).
+_QUARTER = re.compile(r"[1-4]季度")
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    """1–99 as Chinese numerals: 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 21 → 二十一."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def normalize_ordinals(text: str) -> str:
+    """第1季度 → 第一季度, 第12批 → 第十二批, 2026年1季度 → 2026年一季度 (see above)."""
+    if "第" in text:
+        text = _ORDINAL.sub(lambda m: "第" + _chinese_number(int(m.group(1))), text)
+    if "季度" in text:
+        text = _QUARTER.sub(_quarter, text)
+    return text
+
+
+def _quarter(match: re.Match[str]) -> str:
+    start = match.start()
+    if start and (match.string[start - 1].isdigit() or match.string[start - 1] == "."):
+        return match.group()
+    return _DIGITS[int(match.group()[0])] + "季度"
+
+
 _CONTROL = {c: None for c in range(0x20) if c not in (9, 10, 13)} | {0x7F: None}
 
 
@@ -145,12 +241,21 @@ def strip_control(text: str) -> str:
     return text.translate(_CONTROL)
 
 
+# The year of a 发文字号 typed without brackets (柳林镇政字2026年1号) or with 年 inside them
+# (〔2026年〕1号): both are the bracketed year of the number (GB/T 9704 writes 〔2026〕).
+_NUMBER_YEAR = re.compile(r"(?<![\d〔])((?:19|20)\d\d)年(?=第?\d+号)|〔((?:19|20)\d\d)年〕")
+
+
 def normalize_number(text: str) -> str:
     """A document or index number in one canonical form: NFKC, lower case, no spaces, every
-    bracket variant (〔〕 [] () 【】 ［］ （）…) as 〔〕. 泰政办发[2014]36号 → 泰政办发〔2014〕36号."""
+    bracket variant (〔〕 [] () 【】 ［］ （）…) as 〔〕, a year typed as 2026年 bracketed.
+    泰政办发[2014]36号 → 泰政办发〔2014〕36号; 柳林镇政字2026年1号 → 柳林镇政字〔2026〕1号."""
     text = unicodedata.normalize("NFKC", strip_control(text).strip())
     # NFKC turns （） into (), ［］ into []: map after it.
-    return text.translate(_NUMBER_TABLE).lower()
+    text = text.translate(_NUMBER_TABLE).lower()
+    if "年" in text:
+        text = _NUMBER_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text)
+    return text
 
 
 @dataclass
@@ -160,6 +265,7 @@ class Dictionary:
     terms: tuple[str, ...] = BUILTIN_TERMS
     synonyms: tuple[tuple[str, ...], ...] = BUILTIN_SYNONYMS
     version: str = "builtin"
+    narrower: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(BUILTIN_NARROWER))
     _synonym_map: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -168,9 +274,16 @@ class Dictionary:
             words = {normalize(w) for w in group if normalize(w)}
             for w in words:
                 mapping.setdefault(w, set()).update(words - {w})
-        self._synonym_map = {k: tuple(sorted(v)) for k, v in mapping.items()}
+        # A broader word, and each of its synonyms, also finds its narrower words.
+        for broad, parts in self.narrower.items():
+            key = normalize(broad)
+            for w in (key, *mapping.get(key, ())):
+                mapping.setdefault(w, set()).update(normalize(p) for p in parts)
+        self._synonym_map = {k: tuple(sorted(v - {k})) for k, v in mapping.items()}
 
     def synonyms_of(self, word: str) -> tuple[str, ...]:
+        """The words a query for `word` also finds: its synonyms and, for a broader word, its
+        narrower words (BUILTIN_NARROWER)."""
         return self._synonym_map.get(word, ())
 
 
@@ -185,24 +298,48 @@ class Segmenter:
             words.add(normalize(term).replace(" ", ""))
         for group in self.dictionary.synonyms:
             for term in group:
-                words.add(normalize(term).replace(" ", ""))
+                if " " not in normalize(term):  # spaced: matched as its words (see above)
+                    words.add(normalize(term))
         for word in sorted(words):
             if word:
                 # A high frequency so the term beats the default dictionary's split.
                 self._jieba.add_word(word, 200000, None)
         self._added = frozenset(words) - _builtin_words()
+        self._long_subwords: dict[str, str] = {}
 
     # -- indexing -----------------------------------------------------------------------------
     def index_tokens(self, text: str) -> str:
         """Search-mode tokens of `text`, space separated, punctuation removed."""
         if not text:
             return ""
-        return " ".join(" ".join(self._jieba.cut_for_search(text.translate(_TABLE))).split())
+        text = normalize_ordinals(text.translate(_TABLE))
+        tokens = " ".join(" ".join(self._jieba.cut_for_search(text)).split())
+        return _LONG_WORD.sub(self._with_long_subwords, tokens)
+
+    def _with_long_subwords(self, match: re.Match[str]) -> str:
+        """A word of 5+ characters preceded by its dictionary sub-words of 4+ characters.
+        jieba's search mode only emits the 2- and 3-character ones, so 生态环境保护 would not
+        yield 生态环境 or 环境保护, nor 城乡居民医疗保险 医疗保险 — a query for those would miss
+        the document (a query word matches its own token). Memoised: such words are few."""
+        word = match.group()
+        extra = self._long_subwords.get(word)
+        if extra is None:
+            if len(self._long_subwords) > 100_000:
+                self._long_subwords.clear()
+            n = len(word)
+            extra = " ".join(
+                sub
+                for size in range(4, n)
+                for i in range(n - size + 1)
+                if self._jieba.has_word(sub := word[i : i + size])
+            )
+            self._long_subwords[word] = extra
+        return f"{extra} {word}" if extra else word
 
     # -- queries ------------------------------------------------------------------------------
     def query_words(self, text: str) -> list[str]:
         """Precise-mode words of a query fragment (normalised, no punctuation)."""
-        return " ".join(self._jieba.cut(normalize(text))).split()
+        return " ".join(self._jieba.cut(normalize_ordinals(normalize(text)))).split()
 
     def search_tokens(self, text: str) -> list[str]:
         """Search-mode tokens of a query fragment — the same stream the index holds."""
