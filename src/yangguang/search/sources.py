@@ -36,21 +36,32 @@ class PublicationSource(SearchSource):
         return int(self._public().count())
 
     def documents(self, ids: Iterable[int] | None = None) -> Iterator[SearchDocument]:
-        qs = self._public().select_related("category", "theme").order_by("pk")
+        qs = self._public().select_related("category", "theme", "body__region").order_by("pk")
         if ids is not None:
             qs = qs.filter(pk__in=list(ids))
         last = 0
+        regions: dict[str, str] = {}  # 区划代码 → name, filled once per batch (see _places)
         while True:
             chunk = list(qs.filter(pk__gt=last).prefetch_related("attachments")[:CHUNK])
             if not chunk:
                 return
+            _load_region_names(regions, (pub.body.region.path for pub in chunk))
             for pub in chunk:
-                yield self.document(pub)
+                yield self.document(pub, regions)
             last = chunk[-1].pk
 
-    def document(self, pub: Any) -> SearchDocument:
+    def document(self, pub: Any, regions: dict[str, str] | None = None) -> SearchDocument:
+        """`regions`: 区划代码 → name for the codes of the body's region path (read by
+        `documents` for a whole batch; looked up here when called for a single publication)."""
         attachments = [a.text for a in pub.attachments.all() if getattr(a, "text", "")]
         text_parts = [pub.summary, pub.keywords, pub.body_text, *attachments]
+        if regions is None:
+            regions = {}
+            _load_region_names(regions, [pub.body.region.path])
+        # The issuing body and its places, as a last line: titles rarely name them (notices
+        # carry none: “2026年度拟录用公务员名单公示”), so without it 城关镇 公务员 or
+        # 示范县 义务教育招生 find nothing. Plain text, so every engine indexes it as it is.
+        text_parts.append(_issuer_line(pub.body, regions))
         return SearchDocument(
             source=self.name,
             id=pub.pk,
@@ -87,3 +98,25 @@ class PublicationSource(SearchSource):
         if not values:
             return {}
         return dict(Theme.objects.filter(code__in=values).values_list("code", "name"))
+
+
+def _region_codes(path: str) -> list[str]:
+    """The codes of a region path, top first: "/370900/370921/" → ["370900", "370921"]."""
+    return [c for c in path.split("/") if c]
+
+
+def _load_region_names(regions: dict[str, str], paths: Iterable[str]) -> None:
+    """Add the names of every region on `paths` not yet in `regions`: one query for a batch."""
+    from yangguang.orgs.models import Region
+
+    missing = {c for path in paths for c in _region_codes(path)} - regions.keys()
+    if missing:
+        regions.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+
+
+def _issuer_line(body: Any, regions: dict[str, str]) -> str:
+    """发布机构 and its region chain, e.g. "城关镇人民政府 示范市 示范县 城关镇". Each name on
+    its own, separated by spaces, so a place is cut into the same tokens as when a citizen
+    types it alone (示范县 / 城关镇)."""
+    names = [regions[c] for c in _region_codes(body.region.path) if c in regions]
+    return " ".join(dict.fromkeys([body.name, *names]))
