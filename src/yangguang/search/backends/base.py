@@ -126,18 +126,27 @@ RECENCY_HALF_LIFE_YEARS = 3.0
 STORED_TEXT_CHARS = 3000  # enough of the text for snippets
 
 
-def rank_multiplier(published_on: dt.date | None, validity: str, today: dt.date) -> float:
+def rank_multiplier(
+    published_on: dt.date | None, validity: str, today: dt.date, category: str = ""
+) -> float:
     """Mild recency boost (+20 % today, halving every 3 years) times 0.5 for repealed
-    (已废止/失效) documents. Computed at index time; a rebuild refreshes it."""
+    (已废止/失效) documents, times 0.7 for an interpretation (政策解读): a topic query is
+    answered by the policy itself, and a 解读's short title would otherwise outrank it on BM25
+    length normalisation; a query that asks for 解读 still finds them through the title.
+    Computed at index time; a rebuild refreshes it."""
     factor = 1.0
     if published_on is not None:
         years = max(0.0, (today - published_on).days / 365.25)
         factor += RECENCY_MAX * 0.5 ** (years / RECENCY_HALF_LIFE_YEARS)
     if validity in REPEALED_VALUES:
         factor *= REPEALED_FACTOR
+    if category in INTERPRETATION_CATEGORIES:
+        factor *= INTERPRETATION_FACTOR
     return factor
 
 
+INTERPRETATION_CATEGORIES = frozenset({"政策解读"})
+INTERPRETATION_FACTOR = 0.7
 REPEALED_VALUES = frozenset({"repealed", "expired", "invalid", "废止", "失效", "已废止", "已失效"})
 
 

@@ -140,7 +140,7 @@ class TantivyBackend(SearchBackend):
             )
         numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
         published = (doc.published_on - _EPOCH).days if doc.published_on else 0
-        m = rank_multiplier(doc.published_on, doc.validity, self.today())
+        m = rank_multiplier(doc.published_on, doc.validity, self.today(), doc.category)
         payload = {
             "t": doc.title,
             "n": doc.doc_number,
@@ -248,14 +248,15 @@ class TantivyBackend(SearchBackend):
         occur = tantivy.Occur.Must if isinstance(node, And) else tantivy.Occur.Should
         return Q.boolean_query([(occur, self._compile(item, field)) for item in node.items])
 
-    def _title_bonus(self, node: Node) -> tantivy.Query:
-        """Optional clause: any query word in the title (scored only on documents that match)."""
+    def _title_any(self, node: Node) -> tantivy.Query:
+        """Any query word in the title."""
         should = tantivy.Occur.Should
         terms = sorted(terms_of(node))
-        return tantivy.Query.boost_query(
-            tantivy.Query.boolean_query([(should, self._term("title", t)) for t in terms]),
-            TITLE_BOOST,
-        )
+        return tantivy.Query.boolean_query([(should, self._term("title", t)) for t in terms])
+
+    def _title_bonus(self, node: Node) -> tantivy.Query:
+        """Optional clause: any query word in the title (scored only on documents that match)."""
+        return tantivy.Query.boost_query(self._title_any(node), TITLE_BOOST)
 
     def _filters(self, f: Filters) -> list[tantivy.Query]:
         out: list[tantivy.Query] = []
@@ -307,11 +308,11 @@ class TantivyBackend(SearchBackend):
                 ranked_hits = self._ranked(searcher, restrict(ranked), offset, limit)[0]
             else:
                 # Broad (a common word): scoring every one of 900,000 matches is what costs.
-                # Tier 1, documents with every word in the title (or the pinned number), is a
-                # short title posting list, scored the same way; the rest come after it.
-                in_title = self._compile(node, "title")
+                # Tier 1, documents with a query word in the title (or the pinned number), is
+                # short title posting lists, scored the same way; the rest come after it.
+                in_title = self._title_any(node)
                 tier1 = Q.boolean_query(
-                    [(must, Q.boost_query(in_title, TITLE_BOOST)), (should, text)]
+                    [(must, Q.boost_query(in_title, TITLE_BOOST)), (must, text)]
                 )
                 if pin is not None:
                     tier1 = Q.boolean_query(
