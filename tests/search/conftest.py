@@ -14,6 +14,7 @@ from yangguang.search import registry, segment
 from yangguang.search.backends import get_backend, reset_backends
 from yangguang.search.backends.base import SearchBackend, SearchDocument
 from yangguang.search.registry import SearchSource
+from yangguang.search.service import RESULT_CACHE
 
 
 @dataclass
@@ -85,6 +86,7 @@ def engine(
     settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": name}
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "search"))
     reset_backends()
+    RESULT_CACHE.clear()
     backend = get_backend()
     backend.clear()
     yield backend

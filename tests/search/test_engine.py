@@ -10,7 +10,7 @@ import pytest
 from tests.search.conftest import MemorySource, index_all
 from yangguang.core.models import OutboxMessage
 from yangguang.search.backends.base import Filters, SearchBackend
-from yangguang.search.service import run_search
+from yangguang.search.service import RESULT_CACHE, run_search
 
 FILLER = "为进一步做好相关工作，现将有关事项通知如下。请各单位认真贯彻落实。"
 
@@ -379,6 +379,7 @@ def test_broad_query_facets_are_estimated_on_tantivy(
     assert api["total"] == 400 and api["facet_counts_approximate"] is True
     # Broader still: the total is estimated from the sample too (three significant figures).
     monkeypatch.setattr(tantivy_backend, "ESTIMATE_ABOVE", 0)
+    RESULT_CACHE.clear()
     broad = run_search("防汛")
     assert broad.total_approximate and broad.facets_approximate
     assert 200 <= broad.total <= 700 and len(str(broad.total).rstrip("0")) <= 3
@@ -386,6 +387,7 @@ def test_broad_query_facets_are_estimated_on_tantivy(
     assert client.get("/api/v1/search", {"q": "防汛"}).json()["total_is_approximate"] is True
     monkeypatch.setattr(tantivy_backend, "ESTIMATE_ABOVE", 100_000)
     monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 20_000)
+    RESULT_CACHE.clear()
     exact = run_search("防汛")
     assert not exact.total_approximate
     assert "找到约" not in client.get("/search/", {"q": "防汛"}).content.decode()
@@ -410,3 +412,31 @@ def test_rebuild_drops_indexes_of_earlier_schema_versions(
     tantivy_engine.replace_all(memo.documents())
     assert not old.exists() and tantivy_engine.index_dir.exists()
     assert ids(run_search("防汛")) == [1]
+
+
+def test_repeated_query_is_served_from_the_result_cache_until_the_index_changes(
+    engine: SearchBackend, memo: MemorySource, world
+) -> None:  # type: ignore[no-untyped-def]
+    memo.add(1, "防汛工作通知", FILLER)
+    memo.add(2, "防汛物资储备", FILLER)
+    index_all(engine, memo)
+    calls: list[str] = []
+    search = engine.search
+
+    def counting(eq):  # type: ignore[no-untyped-def]
+        calls.append(repr(eq.node))
+        return search(eq)
+
+    engine.search = counting  # type: ignore[method-assign]
+    assert sorted(ids(run_search("防汛"))) == [1, 2]
+    assert sorted(ids(run_search("防汛"))) == [1, 2]
+    cached = engine.generation() is not None
+    assert len(calls) == (1 if cached else 2)
+    # A withdrawn document disappears at once (the database re-check), cache or not …
+    memo.public.discard(2)
+    assert ids(run_search("防汛")) == [1]
+    # … and a commit (a new document) makes the engine answer again.
+    memo.public.add(2)
+    memo.add(3, "防汛抢险预案", FILLER)
+    engine.index(memo.documents([3]))
+    assert sorted(ids(run_search("防汛"))) == [1, 2, 3]

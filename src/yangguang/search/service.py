@@ -5,7 +5,10 @@ zero-result help. Never raises on user input: problems become Chinese notices.""
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,8 +115,44 @@ class SearchOutcome:
         return self.page < self.num_pages
 
 
+class _ResultCache:
+    """Engine results of recent queries, per process, until the index changes (the engine's
+    generation stamp). Citizens' searches repeat (低保, 公积金 …); a repeated query then costs
+    the page, not the engine. Hits are still re-checked against the database on every request
+    (`_visible`), so a cached result never shows a withdrawn document."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[str, str, str], EngineResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, backend: SearchBackend, eq: EngineQuery) -> EngineResult:
+        generation = backend.generation() if self.size else None
+        if generation is None:
+            return backend.search(eq)
+        key = (backend.name, generation, repr(eq))
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit
+        result = backend.search(eq)
+        with self._lock:
+            self._data[key] = result
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+RESULT_CACHE = _ResultCache(size=int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
+
+
 def _engine(backend: SearchBackend, eq: EngineQuery) -> EngineResult:
-    return backend.search(eq)
+    return RESULT_CACHE.get(backend, eq)
 
 
 def run_search(

@@ -180,5 +180,10 @@ class SearchBackend(ABC):
     def size_bytes(self) -> int:
         return 0
 
+    def generation(self) -> str | None:
+        """A stamp that changes whenever what the engine returns may change (a commit), so
+        results can be cached until then; None: do not cache."""
+        return None
+
     def close(self) -> None:  # noqa: B027 — optional hook
         pass

@@ -103,6 +103,7 @@ class TantivyBackend(SearchBackend):
         self._index.register_tokenizer("ws", _analyzer())
         self._index.config_reader(reload_policy="commit")
         self._local = threading.local()
+        self._generation = ""
         self.today = dt.date.today  # overridable in tests/bench
 
     # -- writing ------------------------------------------------------------------------------
@@ -233,6 +234,20 @@ class TantivyBackend(SearchBackend):
 
     def reload(self) -> None:
         self._index.reload()
+
+    def generation(self) -> str | None:
+        """meta.json, rewritten by every commit (its opstamp grows), is what the reader watches.
+        When it changed, reload now, so a result cached under this stamp was computed on the
+        index the stamp names (the reader's own reload is asynchronous)."""
+        try:
+            meta = (self.index_dir / "meta.json").read_bytes()
+        except OSError:
+            return None
+        stamp = f"{self.index_dir}:{zlib.crc32(meta)}:{len(meta)}:{self.today()}"
+        if stamp != self._generation:
+            self._index.reload()
+            self._generation = stamp
+        return stamp
 
     # -- reading ------------------------------------------------------------------------------
     def _term(self, field: str, value: Any) -> tantivy.Query:
