@@ -116,6 +116,15 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_search_memos() -> None:
+    """Search remembers engine results and body names per process; each test has its own
+    database (the same primary keys, other names)."""
+    from yangguang.search.service import reset_memos
+
+    reset_memos()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings) -> None:  # type: ignore[no-untyped-def]
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {

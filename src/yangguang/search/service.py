@@ -280,18 +280,34 @@ def _facet_body_ids(result: EngineResult) -> set[int]:
     return out
 
 
+_BODY_NAMES: dict[int, tuple[str, str]] = {}
+_BODY_NAMES_AT = [0.0]
+NAMES_TTL = 60.0  # seconds a renamed body may still show its old name on result pages
+
+
 def _body_names(ids: set[int]) -> dict[int, tuple[str, str]]:
-    """Body id → (name, credit code), one query."""
+    """Body id → (name, credit code): remembered per process for NAMES_TTL seconds (every
+    results page names up to 40 bodies; they are renamed rarely), the missing ones in one
+    query."""
     if not ids:
         return {}
-    from yangguang.orgs.models import Body
+    now = time.monotonic()
+    if now - _BODY_NAMES_AT[0] > NAMES_TTL:
+        _BODY_NAMES.clear()
+        _BODY_NAMES_AT[0] = now
+    missing = ids - _BODY_NAMES.keys()
+    if missing:
+        from yangguang.orgs.models import Body
 
-    return {
-        pk: (name, code)
-        for pk, name, code in Body.objects.filter(id__in=ids).values_list(
-            "id", "name", "credit_code"
-        )
-    }
+        rows = Body.objects.filter(id__in=missing).values_list("id", "name", "credit_code")
+        _BODY_NAMES.update({pk: (name, code) for pk, name, code in rows})
+    return {pk: _BODY_NAMES[pk] for pk in ids if pk in _BODY_NAMES}
+
+
+def reset_memos() -> None:
+    """Forget the per-process result cache and body names (tests: a new database each)."""
+    RESULT_CACHE.clear()
+    _BODY_NAMES.clear()
 
 
 def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str]]) -> ResultHit:
