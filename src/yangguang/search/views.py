@@ -30,9 +30,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if sp.unknown_body:
         base.pop("body", None)
 
+    encoded = {k: urlencode({k: v}) for k, v in base.items()}  # each parameter once per page
+
     def url_with(**changes: str) -> str:
-        params = {**base, **changes}
-        return "?" + urlencode({k: v for k, v in params.items() if v})
+        parts = [e for k, e in encoded.items() if k not in changes]
+        parts += [urlencode({k: v}) for k, v in changes.items() if v]
+        return "?" + "&".join(parts)
 
     facet_groups = []
     for name, label in FACET_NAMES.items():
