@@ -1,0 +1,140 @@
+"""The PostgreSQL engine's plans for many matches (issue 4 at 1 M documents): the paths a common
+word takes there — the 1/64 sample deciding that a query has more than COUNT_CAP matches, the
+tiers read along the date index, the title tier's fallback to a bitmap — forced here on a few
+documents by lowering their thresholds, and checked to give the same order as the plain path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from tests.search.conftest import MemorySource, index_all
+from yangguang.search.backends import get_backend, postgres_backend, reset_backends
+from yangguang.search.backends.base import EngineQuery, SearchBackend
+from yangguang.search.query import parse
+from yangguang.search.service import RESULT_CACHE, run_search
+
+FILLER = "为进一步做好相关工作，现将有关事项通知如下。请各单位认真贯彻落实。"
+
+
+@pytest.fixture
+def pg(settings, tmp_path, monkeypatch, db) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
+    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": "postgres"}
+    reset_backends()
+    RESULT_CACHE.clear()
+    backend = get_backend()
+    backend.clear()
+    yield backend
+    reset_backends()
+
+
+def ids(outcome) -> list[int]:  # type: ignore[no-untyped-def]
+    return [h.id for h in outcome.hits]
+
+
+def _eight(memo: MemorySource) -> None:
+    """Two title matches (2, 5) and six text matches, one per day of January 2020."""
+    for i in range(1, 9):
+        title = f"森林防火通知{i}" if i in (2, 5) else f"工作通知{i}"
+        memo.add(i, title, "做好森林防火工作。" + FILLER, published_on=dt.date(2020, 1, i))
+
+
+@pytest.mark.parametrize("title_rows", [1, 4000])
+def test_tiers_read_along_the_date_index(
+    pg: SearchBackend, memo: MemorySource, monkeypatch, title_rows: int
+) -> None:  # type: ignore[no-untyped-def]
+    """More matches than ALL_MATCHES: the title tier from the newest rows (or, when they hold
+    too few title matches, from a bitmap), the rest by walking the date index — the same order
+    as when every match is read at once."""
+    _eight(memo)
+    index_all(pg, memo)
+    monkeypatch.setattr(postgres_backend, "COUNT_CAP", 4)
+    expected = [ids(run_search("森林防火", per_page=3, page=p)) for p in (1, 2, 3)]
+    assert expected == [[5, 2, 8], [7, 6, 4], [3, 1]]
+    monkeypatch.setattr(postgres_backend, "ALL_MATCHES", 2)
+    monkeypatch.setattr(postgres_backend, "WALK_TITLE_ROWS", title_rows)
+    RESULT_CACHE.clear()
+    for page, want in enumerate(expected, start=1):
+        out = run_search("森林防火", per_page=3, page=page)
+        assert ids(out) == want
+        assert out.capped and out.total == 4
+    # Newest first over every match (a walk with an offset).
+    assert ids(run_search("森林防火", sort="date", per_page=3)) == [8, 7, 6]
+    assert ids(run_search("森林防火", sort="date", per_page=3, page=3)) == [2, 1]
+
+
+def test_the_sample_decides_a_query_is_capped(
+    pg: SearchBackend, memo: MemorySource, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Enough matches in the 1/64 sample: the total is reported as more than COUNT_CAP without
+    reading the full index, the facet counts are the sample's (lower bounds) and the page is
+    still in tiers."""
+    for i in range(1, 301):
+        title = f"秸秆禁烧通知{i}" if i % 50 == 0 else f"工作通知{i}"
+        memo.add(
+            i,
+            title,
+            "做好秸秆禁烧工作。" + FILLER,
+            published_on=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            category="政策文件" if i % 2 else "工作动态",
+        )
+    index_all(pg, memo)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT obj_id, category FROM {postgres_backend.TABLE} "  # noqa: S608
+            f"WHERE {postgres_backend.SAMPLE_PREDICATE}"
+        )
+        sampled = cur.fetchall()
+    assert 0 < len(sampled) < 30  # ~300/64
+    monkeypatch.setattr(postgres_backend, "COUNT_CAP", 50)
+    monkeypatch.setattr(postgres_backend, "CAPPED_SAMPLE", 1)
+    result = pg.search(EngineQuery(node=parse("秸秆禁烧").and_node(), limit=5))
+    assert result.capped and result.total == 50
+    counts = dict(result.facets["category"])
+    assert sum(counts.values()) == len(sampled)
+    assert counts.get("政策文件", 0) == sum(1 for _, c in sampled if c == "政策文件")
+    # Title matches first, newest first, then the rest newest first.
+    assert [h.obj_id for h in result.hits] == [300, 250, 200, 150, 100]
+    page2 = pg.search(EngineQuery(node=parse("秸秆禁烧").and_node(), offset=5, limit=3))
+    assert [h.obj_id for h in page2.hits] == [50, 299, 298]
+
+
+def test_walks_use_the_date_index(pg: SearchBackend, memo: MemorySource) -> None:
+    """The walk's ORDER BY is the date index's order, and its word test (the function form of
+    @@) cannot use a text index — so the plan stops after the first matching rows instead of
+    reading the posting list of a word that is in every document."""
+    _eight(memo)
+    index_all(pg, memo)
+    where, params = pg._where(  # type: ignore[attr-defined]
+        EngineQuery(node=parse("森林防火").and_node()),
+        "'森林防火'",
+        postgres_backend._walk_form(postgres_backend.MATCH_REST),
+    )
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute(
+            f"EXPLAIN SELECT key FROM {postgres_backend.TABLE} WHERE {where} "  # noqa: S608
+            "ORDER BY published_on DESC NULLS LAST, key LIMIT 10",
+            params,
+        )
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    assert f"Index Scan using {postgres_backend.TABLE}_date" in plan
+    assert "Sort" not in plan and "gin" not in plan.lower()
+
+
+def test_rebuild_keeps_the_index_names(pg: SearchBackend, memo: MemorySource) -> None:
+    """replace_all builds a new table and renames it and its indexes into place: the next
+    migration (and the sample predicate) rely on those names."""
+    _eight(memo)
+    index_all(pg, memo)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s", [postgres_backend.TABLE]
+        )
+        names = {r[0] for r in cur.fetchall()}
+    assert names == {f"{postgres_backend.TABLE}_{s}" for s in postgres_backend.INDEX_SUFFIXES}
