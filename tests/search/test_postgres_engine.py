@@ -138,3 +138,40 @@ def test_rebuild_keeps_the_index_names(pg: SearchBackend, memo: MemorySource) ->
         )
         names = {r[0] for r in cur.fetchall()}
     assert names == {f"{postgres_backend.TABLE}_{s}" for s in postgres_backend.INDEX_SUFFIXES}
+
+
+def test_rebuild_outside_a_transaction_fills_and_indexes_on_two_connections(
+    settings, memo: MemorySource, monkeypatch, transactional_db
+) -> None:  # type: ignore[no-untyped-def]
+    """Outside a transaction (the rebuild command) with workers > 1, the tsvectors and indexes
+    are built on two connections: every document arrives once, with its indexes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
+    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": "postgres"}
+    reset_backends()
+    RESULT_CACHE.clear()
+    backend = get_backend()
+    for i in range(1, 301):
+        memo.add(i, f"第{i}号 森林防火通知" if i % 3 == 0 else f"第{i}号 安全生产通知", FILLER)
+    calls = []
+    real = postgres_backend._in_parallel
+    monkeypatch.setattr(
+        postgres_backend,
+        "_in_parallel",
+        lambda scripts: calls.append(len(scripts)) or real(scripts),
+    )
+    assert not connection.in_atomic_block
+    assert backend.replace_all(memo.documents(), workers=2) == 300
+    assert calls == [2, 2]
+    assert backend.count() == 300
+    assert run_search("森林防火").total == 100
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s", [postgres_backend.TABLE]
+        )
+        names = {r[0] for r in cur.fetchall()}
+        cur.execute(f"SELECT count(*) FROM {postgres_backend.TABLE} WHERE title_tsv = ''")  # noqa: S608
+        assert cur.fetchone()[0] == 0
+    assert names == {f"{postgres_backend.TABLE}_{s}" for s in postgres_backend.INDEX_SUFFIXES}
+    backend.clear()
+    reset_backends()

@@ -1,15 +1,24 @@
 """Full-text search inside PostgreSQL for deployments with several app servers.
 
-Table `search_pg_entry` (created by migration 0002 on PostgreSQL only) holds one row per public
-object: pre-segmented tokens in a `tsvector` (`simple` configuration; title weight A, text
-weight B) under a RUM index (`rum_tsvector_ops`). RUM keeps positions in the index, so
-`ORDER BY tsv <=> query LIMIT n` walks the index in rank order instead of scoring every match
-— the thing that makes GIN + ts_rank slow on common words.
+Table `search_pg_entry` (created by migration 0002, reshaped by 0004, on PostgreSQL only) holds
+one row per public object: pre-segmented tokens in a `tsvector` (`simple` configuration; title
+weight A, text weight B) and the title's alone (`title_tsv`), each under a GIN index.
 
-The engine's top candidates (a window of a few hundred) are then re-ranked by the same
-multiplier as tantivy (recency, repealed ×0.5) and an exact document number is put first.
-Totals and facet counts are exact up to COUNT_CAP matches and reported as "more than" beyond it,
-so a one-word query matching half the corpus does not count every row.
+What a word query costs at 1 M documents is what shapes the code: reading the posting list of a
+word that is in most documents takes tens of milliseconds whichever index holds it, so a query
+only does that when it is known to match few rows.
+
+1. A 1/64 sample of the rows (a hash of the key; its own partial GIN index) is read first.
+   CAPPED_SAMPLE or more sampled matches: the query certainly has more than COUNT_CAP matches;
+   its total is reported as "more than COUNT_CAP" and its facet counts are the sample's.
+2. Otherwise one bitmap over the full index reads up to ALL_MATCHES matches (narrow columns):
+   total and facets exact up to COUNT_CAP; at most COUNT_CAP matches are ranked by RUM's `<=>`
+   computed from each row, the best RERANK_WINDOW re-ranked by the index-time multiplier.
+3. More than COUNT_CAP matches are ranked in tiers — title matches first, then the rest, each
+   newest first — ordered in Python when all were read, else read along the date index, testing
+   each row (see WALK_TITLE_ROWS).
+
+An exact document number is put first in every case.
 """
 
 from __future__ import annotations
@@ -284,21 +293,37 @@ class PostgresBackend(SearchBackend):
                 f"INSERT INTO {new} ({columns}, tsv, title_tsv) SELECT {columns}, {tsv}, "  # noqa: S608
                 f"to_tsvector('simple', coalesce(title_tok, '')) FROM {stage}"
             )
-            cur.execute(fill)
-            cur.execute(f"DROP TABLE {stage}")
-            # The RUM build sorts its entries in maintenance_work_mem (64 MB by default: the
-            # 1 M-document index then spills to many runs).
-            cur.execute("SET maintenance_work_mem = '512MB'")
-            try:
+            indexes = [
+                sql.replace(f" ON {TABLE} ", f" ON {new} ").replace(
+                    f"EXISTS {TABLE}_", f"EXISTS {new}_"
+                )
+                for sql in CREATE_SQL[2:]
+            ]
+            # Index builds sort their entries in maintenance_work_mem (64 MB by default: the
+            # 1 M-document GIN index then spills to many runs).
+            memory = "SET maintenance_work_mem = '512MB'"
+            if workers > 1 and not connection.in_atomic_block:
+                # The tsvectors and the big GIN index are each built by one backend: split both
+                # over a second connection (the tables are committed, so it sees them).
+                half = " WHERE (hashtext(key) & 1) = %s"
+                _in_parallel([[(fill + half, [0])], [(fill + half, [1])]])
+                cur.execute(f"DROP TABLE {stage}")
                 cur.execute(f"ALTER TABLE {new} ADD PRIMARY KEY (key)")
-                for sql in CREATE_SQL[2:]:
-                    cur.execute(
-                        sql.replace(f" ON {TABLE} ", f" ON {new} ").replace(
-                            f"EXISTS {TABLE}_", f"EXISTS {new}_"
-                        )
-                    )
-            finally:
-                cur.execute("RESET maintenance_work_mem")
+                builds: list[list[Statement]] = [
+                    [(memory, None), (indexes[0], None)],
+                    [(memory, None), *((i, None) for i in indexes[1:])],
+                ]
+                _in_parallel(builds)
+            else:
+                cur.execute(fill)
+                cur.execute(f"DROP TABLE {stage}")
+                cur.execute(memory)
+                try:
+                    cur.execute(f"ALTER TABLE {new} ADD PRIMARY KEY (key)")
+                    for sql in indexes:
+                        cur.execute(sql)
+                finally:
+                    cur.execute("RESET maintenance_work_mem")
             with transaction.atomic():
                 cur.execute(f"DROP TABLE {TABLE}")
                 cur.execute(f"ALTER TABLE {new} RENAME TO {TABLE}")
@@ -630,6 +655,38 @@ class PostgresBackend(SearchBackend):
             published_on=published_on,
             pinned=bool(number) and number in (docnums or []),
         )
+
+
+Statement = tuple[str, list[Any] | None]
+
+
+def _in_parallel(scripts: list[list[Statement]]) -> None:
+    """Run each list of statements on its own new autocommit connection, the lists at the same
+    time (threads: psycopg releases the GIL while the server works)."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def run(statements: list[Statement]) -> None:
+        try:
+            conn = connection.get_new_connection(connection.get_connection_params())
+            try:
+                conn.autocommit = True
+                with conn.cursor() as c:
+                    for sql, params in statements:
+                        c.execute(sql, params)
+            finally:
+                conn.close()
+        except BaseException as exc:  # noqa: BLE001 — re-raised in the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in scripts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 def _newest_first(row: Sequence[Any]) -> tuple[bool, int, str]:
