@@ -205,7 +205,7 @@ class PostgresBackend(SearchBackend):
             doc.validity,
             doc.year,
             doc.published_on,
-            rank_multiplier(doc.published_on, doc.validity, self.today()),
+            rank_multiplier(doc.published_on, doc.validity, self.today(), doc.category),
             tokens[0],
             tokens[1],
             tokens[0],
