@@ -280,7 +280,7 @@ def _facet_body_ids(result: EngineResult) -> set[int]:
     return out
 
 
-_BODY_NAMES: dict[int, tuple[str, str]] = {}
+_BODY_NAMES: dict[int, tuple[str, str] | None] = {}  # None: no such body (remembered too)
 _BODY_NAMES_AT = [0.0]
 NAMES_TTL = 60.0  # seconds a renamed body may still show its old name on result pages
 
@@ -300,14 +300,18 @@ def _body_names(ids: set[int]) -> dict[int, tuple[str, str]]:
         from yangguang.orgs.models import Body
 
         rows = Body.objects.filter(id__in=missing).values_list("id", "name", "credit_code")
+        _BODY_NAMES.update(dict.fromkeys(missing))
         _BODY_NAMES.update({pk: (name, code) for pk, name, code in rows})
-    return {pk: _BODY_NAMES[pk] for pk in ids if pk in _BODY_NAMES}
+    return {pk: names for pk in ids if (names := _BODY_NAMES.get(pk)) is not None}
 
 
 def reset_memos() -> None:
     """Forget the per-process result cache and body names (tests: a new database each)."""
+    from yangguang.search.sources import reset_theme_names
+
     RESULT_CACHE.clear()
     _BODY_NAMES.clear()
+    reset_theme_names()
 
 
 def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str]]) -> ResultHit:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -92,12 +93,7 @@ class PublicationSource(SearchSource):
     def facet_labels(self, facet: str, values: Iterable[str]) -> dict[str, str]:
         if facet != "theme":
             return {}
-        from yangguang.disclosure.models import Theme
-
-        values = [v for v in values if v]
-        if not values:
-            return {}
-        return dict(Theme.objects.filter(code__in=values).values_list("code", "name"))
+        return _theme_names(frozenset(v for v in values if v))
 
 
 def _region_codes(path: str) -> list[str]:
@@ -120,3 +116,29 @@ def _issuer_line(body: Any, regions: dict[str, str]) -> str:
     types it alone (示范县 / 城关镇)."""
     names = [regions[c] for c in _region_codes(body.region.path) if c in regions]
     return " ".join(dict.fromkeys([body.name, *names]))
+
+
+_THEMES: dict[str, str] = {}
+_THEMES_AT = [0.0]
+THEMES_TTL = 60.0  # seconds an edited theme name may show its old label in search facets
+
+
+def _theme_names(codes: frozenset[str]) -> dict[str, str]:
+    """主题分类 code → name for the facet labels: the taxonomy changes rarely, every results page
+    shows it, so the names are remembered per process for THEMES_TTL seconds (a new theme shows its
+    code until then)."""
+    if not codes:
+        return {}
+    now = time.monotonic()
+    if now - _THEMES_AT[0] > THEMES_TTL:
+        from yangguang.disclosure.models import Theme
+
+        _THEMES.clear()
+        _THEMES.update(Theme.objects.values_list("code", "name"))
+        _THEMES_AT[0] = now
+    return {c: _THEMES[c] for c in codes if c in _THEMES}
+
+
+def reset_theme_names() -> None:
+    _THEMES.clear()
+    _THEMES_AT[0] = 0.0
