@@ -345,10 +345,6 @@ class Segmenter:
         """Search-mode tokens of a query fragment — the same stream the index holds."""
         return self.index_tokens(text).split()
 
-    def subwords(self, word: str) -> list[str]:
-        """The dictionary sub-words search mode emits for `word` (without the word itself)."""
-        return [t for t in self._jieba.cut_for_search(word) if t != word and t.strip()]
-
     def prior_tokens(self, word: str) -> list[str]:
         """For a word administrators added to the dictionary: the tokens a document indexed
         *before* the addition holds for it (the built-in segmentation), so such documents still
