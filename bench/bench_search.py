@@ -371,9 +371,12 @@ def child(
             }
         )
 
-        if gunicorn_seconds:
-            rows.append(_gunicorn(engine, queries, gunicorn_seconds, note, cache=True))
-            rows.append(_gunicorn(engine, queries, gunicorn_seconds, note, cache=False))
+        for n_workers in os.environ.get("SEARCH_BENCH_WORKERS", "2").split(","):
+            if gunicorn_seconds:
+                for cache in (True, False):
+                    rows.append(
+                        _gunicorn(engine, queries, gunicorn_seconds, note, cache, int(n_workers))
+                    )
         if engine == "tantivy":
             rows += _bare(corpus, queries, page_lat, tmp, workers, note)
         del corpus
@@ -396,10 +399,11 @@ def child(
 
 
 def _gunicorn(
-    engine: str, queries: list[str], seconds: int, note: str, cache: bool
+    engine: str, queries: list[str], seconds: int, note: str, cache: bool, workers: int = 2
 ) -> dict[str, Any]:
-    """The search results page under gunicorn (2 workers, bench/search_wsgi.py so the workers
-    know the bench's source), load from wrk (bench_disclosure.gunicorn_rps). wrk cycles through
+    """The search results page under gunicorn (`workers`: SEARCH_BENCH_WORKERS, e.g. "2,5";
+    bench/search_wsgi.py so the workers know the bench's source), load from wrk
+    (bench_disclosure.gunicorn_rps). wrk cycles through
     the queries, so with the result cache on (the default) repeats are served from it — like a
     portal's repeated searches; with it off every request runs the engine."""
     from urllib.parse import quote
@@ -416,11 +420,11 @@ def _gunicorn(
     urls = [f"/search/?q={quote(q)}" for q in queries]
     os.environ["SEARCH_RESULT_CACHE"] = "512" if cache else "0"
     try:
-        rps = gunicorn_rps(urls, seconds, app="search_wsgi:application")
+        rps = gunicorn_rps(urls, seconds, workers=workers, app="search_wsgi:application")
     finally:
         os.environ.pop("SEARCH_RESULT_CACHE", None)
     return {
-        "name": f"{engine}: search page under gunicorn (2 workers, result cache "
+        "name": f"{engine}: search page under gunicorn ({workers} workers, result cache "
         + ("on" if cache else "off")
         + ")",
         "value": round(rps),
