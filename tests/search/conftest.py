@@ -81,16 +81,21 @@ def engine(
 
         monkeypatch.setattr(tantivy_backend, "BROAD_MATCHES", -1)
         name = "tantivy"
-    if name == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
-    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": name}
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "search"))
-    reset_backends()
-    RESULT_CACHE.clear()
-    backend = get_backend()
+    backend = use_engine(settings, name)
     backend.clear()
     yield backend
     reset_backends()
+
+
+def use_engine(settings, name: str) -> SearchBackend:  # type: ignore[no-untyped-def]
+    """Make `name` the configured engine (postgres only on PostgreSQL), with no cached results."""
+    if name == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
+    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": name}
+    reset_backends()
+    RESULT_CACHE.clear()
+    return get_backend()
 
 
 @pytest.fixture

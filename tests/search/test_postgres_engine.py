@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
-from tests.search.conftest import MemorySource, index_all
-from yangguang.search.backends import get_backend, postgres_backend, reset_backends
+from tests.search.conftest import MemorySource, index_all, use_engine
+from yangguang.search.backends import postgres_backend, reset_backends
 from yangguang.search.backends.base import EngineQuery, SearchBackend
 from yangguang.search.query import parse
 from yangguang.search.service import RESULT_CACHE, run_search
@@ -22,12 +22,7 @@ FILLER = "为进一步做好相关工作，现将有关事项通知如下。请�
 
 @pytest.fixture
 def pg(settings, tmp_path, monkeypatch, db) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
-    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": "postgres"}
-    reset_backends()
-    RESULT_CACHE.clear()
-    backend = get_backend()
+    backend = use_engine(settings, "postgres")
     backend.clear()
     yield backend
     reset_backends()
@@ -145,12 +140,7 @@ def test_rebuild_outside_a_transaction_fills_and_indexes_on_two_connections(
 ) -> None:  # type: ignore[no-untyped-def]
     """Outside a transaction (the rebuild command) with workers > 1, the tsvectors and indexes
     are built on two connections: every document arrives once, with its indexes."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL 检索引擎只在 PostgreSQL 上测试")
-    settings.YANGGUANG = {**settings.YANGGUANG, "SEARCH_BACKEND": "postgres"}
-    reset_backends()
-    RESULT_CACHE.clear()
-    backend = get_backend()
+    backend = use_engine(settings, "postgres")
     for i in range(1, 301):
         memo.add(i, f"第{i}号 森林防火通知" if i % 3 == 0 else f"第{i}号 安全生产通知", FILLER)
     calls = []
