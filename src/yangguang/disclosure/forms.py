@@ -11,6 +11,7 @@ from yangguang.core.params import int_param
 from yangguang.core.rules import get_rule
 from yangguang.disclosure.files import AttachmentError, CheckedFile, check_upload
 from yangguang.disclosure.models import CatalogueNode, Mode, Publication, Theme, Validity
+from yangguang.disclosure.services import FIELDS
 from yangguang.orgs.models import Body
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -155,19 +156,9 @@ class PublicationForm(forms.Form):
         return raw
 
     def service_data(self) -> dict[str, Any]:
-        fields = (
-            "title",
-            "doc_number",
-            "written_on",
-            "changed_on",
-            "theme",
-            "category",
-            "keywords",
-            "summary",
-        )
-        data = {k: self.cleaned_data.get(k) for k in fields}
-        data["mode"] = self.cleaned_data.get("mode")
-        data["body_html"] = self.cleaned_data.get("body_html") or ""
+        """The editable fields in the shape services.publication_create/update take."""
+        data = {k: self.cleaned_data.get(k) for k in FIELDS}
+        data["body_html"] = data["body_html"] or ""
         return data
 
 
