@@ -160,6 +160,25 @@ def _same_404_for_another_body() -> int:
     return checked
 
 
+def _console_crawl(username: str, start: str, covered: dict[str, int]) -> Crawl:
+    """Crawl the console from `start` logged in as `username`, skipping shapes in `covered`."""
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username=username))
+    return Crawl(
+        ClientAgent(client),
+        [start],
+        max_pages=150,
+        per_shape=1,
+        prefixes=(start,),
+        only_parametrised=True,
+        bad_values=BAD_VALUES,
+        extra_params=EXTRA_PARAMS,
+        shapes={k: 1 for k in covered if k != start},
+        post_forms=True,
+        junk_values=["²", "9" * 5000, "1" + "0" * 24],
+    ).run()
+
+
 def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -> None:
     started = time.monotonic()
     personal = _personal_data()
@@ -178,56 +197,14 @@ def test_no_page_answers_a_500_and_anonymous_pages_show_no_personal_data(demo) -
         on_page=no_personal_data,
     )
 
-    handler = User.objects.get(username="demo_handler")
-    staff_client = Client(raise_request_exception=False)
-    staff_client.force_login(handler)
-    staff = Crawl(
-        ClientAgent(staff_client),
-        ["/console/"],
-        max_pages=150,
-        per_shape=1,
-        prefixes=("/console/",),
-        only_parametrised=True,
-        bad_values=BAD_VALUES,
-        extra_params=EXTRA_PARAMS,
-        # Every console form once empty and once with junk in every field: a 4xx/redisplay, never a 500.
-        post_forms=True,
-        junk_values=["²", "9" * 5000, "1" + "0" * 24],
-    ).run()
-
+    # Every console form once empty and once with junk in every field: a 4xx/redisplay, never a
+    # 500. Each later role crawls only the page shapes the earlier ones did not cover.
+    staff = _console_crawl("demo_handler", "/console/", {})
     # The administrator sees the console pages a handler does not (regions, bodies, calendar,
-    # audit, every body's queues); only pages the handler did not already cover.
-    admin_client = Client(raise_request_exception=False)
-    admin_client.force_login(User.objects.get(username="demo_admin"))
-    admin = Crawl(
-        ClientAgent(admin_client),
-        ["/console/"],
-        max_pages=150,
-        per_shape=1,
-        prefixes=("/console/",),
-        only_parametrised=True,
-        bad_values=BAD_VALUES,
-        extra_params=EXTRA_PARAMS,
-        shapes={k: 1 for k in staff.shapes if k != "/console/"},
-        post_forms=True,
-        junk_values=["²", "9" * 5000, "1" + "0" * 24],
-    ).run()
+    # audit, every body's queues).
+    admin = _console_crawl("demo_admin", "/console/", staff.shapes)
     # The editor: the publication forms (new/edit, catalogue) only editors get.
-    editor_client = Client(raise_request_exception=False)
-    editor_client.force_login(User.objects.get(username="demo_editor"))
-    editor = Crawl(
-        ClientAgent(editor_client),
-        ["/console/disclosure/"],
-        max_pages=150,
-        per_shape=1,
-        prefixes=("/console/disclosure/",),
-        only_parametrised=True,
-        bad_values=BAD_VALUES,
-        extra_params=EXTRA_PARAMS,
-        shapes={k: 1 for k in {**staff.shapes, **admin.shapes} if k != "/console/disclosure/"},
-        post_forms=True,
-        junk_values=["²", "9" * 5000, "1" + "0" * 24],
-    ).run()
+    editor = _console_crawl("demo_editor", "/console/disclosure/", {**staff.shapes, **admin.shapes})
     print(  # shown with -s: how much the crawl covered
         f"anonymous {len(anonymous.seen)} pages/{anonymous.requests} requests, "
         f"handler {len(staff.seen)}/{staff.requests}, admin {len(admin.seen)}/{admin.requests}, "
