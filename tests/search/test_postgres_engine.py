@@ -6,10 +6,11 @@ documents by lowering their thresholds, and checked to give the same order as th
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.search.conftest import MemorySource, index_all, use_engine
 from yangguang.search.backends import postgres_backend, reset_backends
@@ -165,3 +166,88 @@ def test_rebuild_outside_a_transaction_fills_and_indexes_on_two_connections(
     assert names == {f"{postgres_backend.TABLE}_{s}" for s in postgres_backend.INDEX_SUFFIXES}
     backend.clear()
     reset_backends()
+
+
+def _in_other_connection(work) -> None:  # type: ignore[no-untyped-def]
+    """Run `work` in a thread: Django gives it its own database connection (another app
+    process, as far as PostgreSQL can tell)."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 — re-raised below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+def test_cached_results_end_with_any_write_from_any_connection(
+    settings, memo: MemorySource, transactional_db
+) -> None:  # type: ignore[no-untyped-def]
+    """The generation stamp lives in the database: a write committed by another process (here:
+    another connection) changes it, so no process keeps serving the result it cached before."""
+    backend = use_engine(settings, "postgres")
+    for i in (1, 2):
+        memo.add(i, f"防汛工作通知{i}", FILLER)
+    backend.replace_all(memo.documents())
+    calls: list[int] = []
+    search = backend.search
+    backend.search = lambda eq: calls.append(1) or search(eq)  # type: ignore[method-assign]
+
+    def served(want: list[int], engine_calls: int) -> None:
+        assert sorted(ids(run_search("防汛"))) == want
+        assert sorted(ids(run_search("防汛"))) == want
+        assert len(calls) == engine_calls
+
+    try:
+        served([1, 2], 1)
+        memo.add(3, "防汛抢险预案", FILLER)
+        for write, want in [
+            (lambda: backend.index(memo.documents([3])), [1, 2, 3]),
+            (lambda: backend.delete(["memo:1"]), [2, 3]),
+            (lambda: backend.replace_all(memo.documents([1, 3])), [1, 3]),
+            (lambda: backend.replace_all(memo.documents([1, 3]), workers=2), [1, 3]),
+            (backend.clear, []),
+        ]:
+            _in_other_connection(write)
+            served(want, len(calls) + 1)
+        # The same writes on this connection.
+        backend.index(memo.documents([2]))
+        served([2], len(calls) + 1)
+        backend.delete(["memo:2"])
+        served([], len(calls) + 1)
+    finally:
+        backend.clear()
+        reset_backends()
+
+
+def test_a_rolled_back_write_never_lends_its_stamp_to_a_later_commit(
+    settings, memo: MemorySource, transactional_db
+) -> None:  # type: ignore[no-untyped-def]
+    """A process that searched inside a write transaction cached a result under that
+    transaction's stamp; after a rollback, no later commit may produce the same stamp."""
+    backend = use_engine(settings, "postgres")
+    memo.add(1, "防汛工作通知", FILLER)
+    memo.add(2, "防汛物资储备", FILLER)
+    before = backend.generation()
+    try:
+        with transaction.atomic():
+            backend.index(memo.documents([1]))
+            inside = backend.generation()
+            assert ids(run_search("防汛")) == [1]
+            transaction.set_rollback(True)
+        assert backend.generation() == before
+        _in_other_connection(lambda: backend.index(memo.documents([2])))
+        after = backend.generation()
+        assert after not in (before, inside)
+        assert ids(run_search("防汛")) == [2]
+    finally:
+        backend.clear()
+        reset_backends()

@@ -124,6 +124,30 @@ UPGRADE_0004_SQL = [
 ]
 DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}"]
 
+# The result cache's stamp (service._ResultCache), shared by every app process: one row whose
+# value every write transaction sets to a new sequence number before it commits. A row, not the
+# sequence alone: a sequence advances at once and would name content that is not committed yet
+# (a reader would cache the old result under the new stamp). A sequence value, not n + 1: a write
+# that rolls back after its own process cached a result under its stamp burns that value, so no
+# later commit can reuse it. Writers queue on the row lock only between their bump and commit.
+GENERATION_TABLE = "search_pg_generation"
+GENERATION_SQL = [
+    f"CREATE SEQUENCE IF NOT EXISTS {GENERATION_TABLE}_seq",
+    f"""
+    CREATE TABLE IF NOT EXISTS {GENERATION_TABLE} (
+        id smallint PRIMARY KEY CHECK (id = 1),
+        n bigint NOT NULL
+    )""",
+]
+GENERATION_DROP_SQL = [
+    f"DROP TABLE IF EXISTS {GENERATION_TABLE}",
+    f"DROP SEQUENCE IF EXISTS {GENERATION_TABLE}_seq",
+]
+BUMP_SQL = (
+    f"INSERT INTO {GENERATION_TABLE} (id, n) VALUES (1, nextval('{GENERATION_TABLE}_seq')) "  # noqa: S608
+    "ON CONFLICT (id) DO UPDATE SET n = EXCLUDED.n"
+)
+
 # Word conditions ({q}: the tsquery). A title match implies a match of the whole tsvector (it
 # holds the title's tokens), so the title tier does not test `tsv`.
 MATCH = "tsv @@ {q}"
@@ -177,7 +201,7 @@ class PostgresBackend(SearchBackend):
 
     def ensure_schema(self) -> None:
         with connection.cursor() as cur:
-            for sql in CREATE_SQL:
+            for sql in (*CREATE_SQL, *GENERATION_SQL):
                 cur.execute(sql)
 
     # -- writing ------------------------------------------------------------------------------
@@ -240,6 +264,8 @@ class PostgresBackend(SearchBackend):
             if rows:
                 cur.executemany(self.INSERT, rows)
                 n += len(rows)
+            # Last: the row lock is held from here to the commit only.
+            cur.execute(BUMP_SQL)
         return n
 
     def replace_all(self, docs: Iterable[SearchDocument], *, workers: int = 1) -> int:
@@ -329,18 +355,21 @@ class PostgresBackend(SearchBackend):
                 cur.execute(f"ALTER TABLE {new} RENAME TO {TABLE}")
                 for suffix in INDEX_SUFFIXES:
                     cur.execute(f"ALTER INDEX IF EXISTS {new}_{suffix} RENAME TO {TABLE}_{suffix}")
+                cur.execute(BUMP_SQL)
             cur.execute(f"ANALYZE {TABLE}")
         return n
 
     def delete(self, keys: Iterable[str]) -> None:
         keys = list(keys)
         if keys:
-            with connection.cursor() as cur:
+            with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(f"DELETE FROM {TABLE} WHERE key = ANY(%s)", [keys])  # noqa: S608
+                cur.execute(BUMP_SQL)
 
     def clear(self) -> None:
-        with connection.cursor() as cur:
+        with transaction.atomic(), connection.cursor() as cur:
             cur.execute(f"TRUNCATE {TABLE}")
+            cur.execute(BUMP_SQL)
 
     def count(self) -> int:
         with connection.cursor() as cur:
@@ -351,6 +380,16 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cur:
             cur.execute("SELECT pg_total_relation_size(%s)", [TABLE])
             return int(cur.fetchone()[0] or 0)
+
+    def generation(self) -> str | None:
+        """The shared write stamp and today's date (the rank multiplier's recency is computed
+        against the day). The service reads it before searching: under READ COMMITTED the
+        search's statements see at least what the stamp names, so a result cached under a stamp
+        is never older than the stamp."""
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT n FROM {GENERATION_TABLE} WHERE id = 1")  # noqa: S608
+            row = cur.fetchone()
+        return f"{row[0] if row else 0}:{self.today()}"
 
     # -- reading ------------------------------------------------------------------------------
     def _where(self, q: EngineQuery, tsq: str | None, match: str = MATCH) -> tuple[str, list[Any]]:
