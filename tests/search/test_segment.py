@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yangguang.search import segment, services
 from yangguang.search.models import SearchTerm
@@ -173,6 +175,38 @@ def test_quarter_query_finds_documents_however_written() -> None:
 
 def test_normalize_full_width_case_and_spaces() -> None:
     assert normalize("Ｈｅｌｌｏ　ＷＯＲＬＤ，１２３") == "hello world 123"
+
+
+# Text mixing what normalisation touches: Chinese, ASCII and full-width letters and digits,
+# punctuation of both widths, every kind of whitespace and control character, other scripts.
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(
+            "住房公积金提取办法第1季度一网通办，。、；：“”（）《》〔〕【】 \u3000\t\n\r"
+        ),
+        st.sampled_from("AZaz09+#&._%-/\\@!?$*()[]{}<>\"'"),
+        st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=60,
+)
+
+
+def _reference_tokens(seg: Segmenter, text: str) -> str:
+    """index_tokens as first written (str.translate, then split/join): the fast path must
+    produce the same tokens, or documents indexed by one would not match queries cut by the
+    other."""
+    text = segment.normalize_ordinals(text.translate(segment._TABLE))
+    tokens = " ".join(" ".join(seg._jieba.cut_for_search(text)).split())
+    return segment._LONG_WORD.sub(seg._with_long_subwords, tokens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED)
+def test_fast_normalisation_is_the_translate_table(text: str) -> None:
+    assert normalize(text) == " ".join(text.translate(segment._TABLE).split())
+    seg = segment.base_segmenter()
+    assert seg.index_tokens(text) == _reference_tokens(seg, text)
 
 
 def test_synonyms_expand_both_ways() -> None:
