@@ -22,11 +22,14 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import rjieba
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Terms every installation knows; administrators add more (models.SearchTerm).
 BUILTIN_TERMS: tuple[str, ...] = (
@@ -508,48 +511,59 @@ SPELLING_VARIANTS: dict[str, str] = {
 
 
 # -- segmenting many documents on several cores (rebuilds, bench) ------------------------------
-_POOL_SEGMENTER: Segmenter | None = None
+_POOL_FUNCTION: Callable[[Any], Any] | None = None  # inherited by the forked workers
 
 
-def _segment_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seg = _POOL_SEGMENTER or Segmenter()
-    return [(seg.index_tokens(a), seg.index_tokens(b)) for a, b in chunk]
+def _run_chunk(chunk: list[Any]) -> list[Any]:
+    function = _POOL_FUNCTION
+    if function is None:  # only set before the pool forks
+        raise RuntimeError("map_in_workers: no function in this worker")
+    return [function(item) for item in chunk]
 
 
-def segment_pairs(
-    pairs: Iterable[tuple[str, str]], *, workers: int = 1, chunk: int = 200
-) -> Iterator[tuple[str, str]]:
-    """Segment (title, text) pairs in order; with workers > 1 in forked processes (jieba-rs
-    holds the GIL, so threads do not help)."""
-    global _POOL_SEGMENTER
-    seg = get_segmenter()
+def map_in_workers(
+    function: Callable[[T], R], items: Iterable[T], *, workers: int = 1, chunk: int = 200
+) -> Iterator[R]:
+    """`map(function, items)` in order; with workers > 1 in forked processes (jieba-rs holds
+    the GIL, so threads do not help). `function` need not be picklable — the workers inherit
+    it — but items and results travel through pipes, so let the workers do all the per-item
+    work: the parent is the one process every item passes through."""
+    global _POOL_FUNCTION
     if workers <= 1:
-        for a, b in pairs:
-            yield seg.index_tokens(a), seg.index_tokens(b)
+        yield from map(function, items)
         return
     import multiprocessing
+    from collections import deque
 
-    _POOL_SEGMENTER = seg
-
-    def chunks() -> Iterator[list[tuple[str, str]]]:
-        buf: list[tuple[str, str]] = []
-        for p in pairs:
-            buf.append(p)
+    def chunks() -> Iterator[list[T]]:
+        buf: list[T] = []
+        for item in items:
+            buf.append(item)
             if len(buf) >= chunk:
                 yield buf
                 buf = []
         if buf:
             yield buf
 
-    ctx = multiprocessing.get_context("fork")
-    from collections import deque
-
-    with ctx.Pool(workers) as pool:
+    _POOL_FUNCTION = function
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
         # At most 2 chunks per worker in flight: bounded memory however long the input.
         inflight: deque[Any] = deque()
         for part in chunks():
-            inflight.append(pool.apply_async(_segment_chunk, (part,)))
+            inflight.append(pool.apply_async(_run_chunk, (part,)))
             if len(inflight) >= 2 * workers:
                 yield from inflight.popleft().get()
         while inflight:
             yield from inflight.popleft().get()
+
+
+def segment_pairs(
+    pairs: Iterable[tuple[str, str]], *, workers: int = 1, chunk: int = 200
+) -> Iterator[tuple[str, str]]:
+    """Segment (title, text) pairs in order, in `workers` processes (see map_in_workers)."""
+    seg = get_segmenter()
+
+    def both(pair: tuple[str, str]) -> tuple[str, str]:
+        return seg.index_tokens(pair[0]), seg.index_tokens(pair[1])
+
+    return map_in_workers(both, pairs, workers=workers, chunk=chunk)

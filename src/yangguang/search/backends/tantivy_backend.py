@@ -141,7 +141,7 @@ class TantivyBackend(SearchBackend):
             )
         numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
         published = (doc.published_on - _EPOCH).days if doc.published_on else 0
-        m = rank_multiplier(doc.published_on, doc.validity, self.today(), doc.category)
+        key = doc.key
         payload = {
             "t": doc.title,
             "n": doc.doc_number,
@@ -155,23 +155,22 @@ class TantivyBackend(SearchBackend):
             "v": doc.validity,
             "p": doc.published_on.isoformat() if doc.published_on else None,
         }
-        fields: dict[str, Any] = {
-            "key": doc.key,
-            "source": doc.source,
-            "title": tokens[0],
-            "text": [tokens[0], tokens[1]],
-            "docnum": numbers,
-            "body": str(doc.body_id or ""),
-            "category": doc.category,
-            "theme": doc.theme,
-            "validity": doc.validity,
-            "year": doc.year or 0,
-            "published": published,
-            "rank": m,
-            "sample": zlib.crc32(doc.key.encode()) % SAMPLE_BUCKETS,
-            "payload": json.dumps(payload, ensure_ascii=False).encode(),
-        }
-        return tantivy.Document(**fields)
+        return tantivy.Document(
+            key=key,
+            source=doc.source,
+            title=tokens[0],
+            text=[tokens[0], tokens[1]],
+            docnum=numbers,
+            body=str(doc.body_id or ""),
+            category=doc.category,
+            theme=doc.theme,
+            validity=doc.validity,
+            year=doc.year or 0,
+            published=published,
+            rank=rank_multiplier(doc.published_on, doc.validity, self.today(), doc.category),
+            sample=zlib.crc32(key.encode()) % SAMPLE_BUCKETS,
+            payload=json.dumps(payload, ensure_ascii=False).encode(),
+        )
 
     def index(self, docs: Iterable[SearchDocument], *, heap: int = 64_000_000) -> int:
         n = 0
@@ -200,6 +199,9 @@ class TantivyBackend(SearchBackend):
                 pending.append(doc)
                 yield doc.title + " " + doc.doc_number, doc.text
 
+        # Only the segmentation runs in the workers: sending them whole documents and the
+        # prepared fields back cost more in pickling (451 against 408 µs per document) than
+        # preparing the other fields here.
         with self._writer(heap=heap, threads=threads) as writer:
             writer.delete_all_documents()
             for tokens in segment_pairs(pairs(), workers=workers):
