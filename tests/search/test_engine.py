@@ -10,6 +10,7 @@ import pytest
 from tests.search.conftest import MemorySource, index_all
 from yangguang.core.models import OutboxMessage
 from yangguang.search.backends.base import Filters, SearchBackend
+from yangguang.search.query import And, Node, Or, Phrase, Term
 from yangguang.search.service import RESULT_CACHE, run_search
 
 FILLER = "为进一步做好相关工作，现将有关事项通知如下。请各单位认真贯彻落实。"
@@ -377,14 +378,22 @@ def test_broad_query_facets_are_estimated_on_tantivy(
     assert '<span class="muted">(约' in client.get("/search/", {"q": "防汛"}).content.decode()
     api = client.get("/api/v1/search", {"q": "防汛"}).json()
     assert api["total"] == 400 and api["facet_counts_approximate"] is True
-    # Broader still: the total is estimated from the sample too (three significant figures).
+    # Broader still: the total is estimated from the sample too (three significant figures) —
+    # unless the ranked search counted every match anyway (relevance order, not in tiers).
     monkeypatch.setattr(tantivy_backend, "ESTIMATE_ABOVE", 0)
     RESULT_CACHE.clear()
-    broad = run_search("防汛")
+    tiered = tantivy_backend.BROAD_MATCHES < 0  # the engine fixture's "tantivy-tiered" run
+    ranked = run_search("防汛")
+    assert ranked.facets_approximate
+    assert ranked.total_approximate is tiered
+    if not tiered:
+        assert ranked.total == 400
+    by_date = {"q": "防汛", "sort": "date"}
+    broad = run_search("防汛", sort="date")
     assert broad.total_approximate and broad.facets_approximate
     assert 200 <= broad.total <= 700 and len(str(broad.total).rstrip("0")) <= 3
-    assert "找到约" in client.get("/search/", {"q": "防汛"}).content.decode()
-    assert client.get("/api/v1/search", {"q": "防汛"}).json()["total_is_approximate"] is True
+    assert "找到约" in client.get("/search/", by_date).content.decode()
+    assert client.get("/api/v1/search", by_date).json()["total_is_approximate"] is True
     monkeypatch.setattr(tantivy_backend, "ESTIMATE_ABOVE", 100_000)
     monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 20_000)
     RESULT_CACHE.clear()
@@ -440,3 +449,30 @@ def test_repeated_query_is_served_from_the_result_cache_until_the_index_changes(
     memo.add(3, "防汛抢险预案", FILLER)
     engine.index(memo.documents([3]))
     assert sorted(ids(run_search("防汛"))) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "node, bound",
+    [
+        (Term("防汛"), 6),  # its document frequency
+        (And((Term("防汛"), Term("抗旱"))), 2),  # the rarest word of an AND
+        (Or((Term("防汛"), Term("抗旱"))), 8),  # the sum for an OR
+        (Phrase(("防汛", "抗旱"), "防汛 抗旱"), 2),  # the rarest token of a phrase
+        (And((Term("防汛"), Or((Term("抗旱"), Term("不存在"))))), 2),
+    ],
+)
+def test_match_upper_bound_from_word_frequencies(
+    engine: SearchBackend, memo: MemorySource, node: Node, bound: int
+) -> None:
+    """tantivy counts facets exactly without sampling when word frequencies prove that few
+    documents can match (`_upper`): it must never be below the true number of matches."""
+    if engine.name != "tantivy":
+        pytest.skip("tantivy only")
+    from yangguang.search.backends import tantivy_backend
+
+    for i in range(1, 7):
+        memo.add(i, f"防汛通知{i}", "防汛" + (" 抗旱" if i <= 2 else ""))
+    index_all(engine, memo)
+    assert isinstance(engine, tantivy_backend.TantivyBackend)
+    searcher = engine._index.searcher()
+    assert tantivy_backend._upper(searcher, node) == bound

@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -305,11 +306,18 @@ class TantivyBackend(SearchBackend):
         if pin is not None:
             match = Q.boolean_query([(should, match), (should, pin)])
         searcher = self._index.searcher()
-        # tantivy releases the GIL: count on the second core while the top hits are collected.
-        counting = _pool().submit(self._count, searcher, match, tuple(query.facets), restrict)
         # Broad only if the index is big enough (doc_freq costs a fraction of a millisecond).
         small = searcher.num_docs <= BROAD_MATCHES
         estimate = 0.0 if node is None or small else self._estimate(searcher, node)
+        # Ranked by relevance and not in tiers, the top-hits search counts every match anyway
+        # (count=True): the counting thread then needs no total of its own.
+        ranked_counts = node is not None and query.sort != "date" and estimate <= BROAD_MATCHES
+        upper = searcher.num_docs if node is None else _upper(searcher, node) + (pin is not None)
+        # tantivy releases the GIL: count on the second core while the top hits are collected.
+        counting = _pool().submit(
+            self._count, searcher, match, tuple(query.facets), restrict, upper, not ranked_counts
+        )
+        known_total: int | None = None
         offset, limit = query.offset, max(1, query.limit)
         if query.sort == "date" or node is None:
             result = searcher.search(
@@ -324,7 +332,7 @@ class TantivyBackend(SearchBackend):
                     ranked = Q.boolean_query(
                         [(should, ranked), (should, Q.boost_query(pin, NUMBER_BOOST))]
                     )
-                ranked_hits = self._ranked(searcher, restrict(ranked), offset, limit)[0]
+                ranked_hits, known_total = self._ranked(searcher, restrict(ranked), offset, limit)
             else:
                 # Broad (a common word): scoring every one of 900,000 matches is what costs.
                 # Tier 1, documents with a query word in the title (or the pinned number), is
@@ -347,13 +355,15 @@ class TantivyBackend(SearchBackend):
                         limit - len(ranked_hits),
                     )[0]
         hits = [self._hit(searcher, score, addr, query.number) for score, addr in ranked_hits]
-        total, facets, estimated = counting.result()
+        counted = counting.result()
+        total, approximate = counted.total(known_total)
+        scale = 1.0 if counted.exact or not counted.matches else total / counted.matches
         return EngineResult(
             hits=hits,
-            total=total[0],
-            total_approximate=total[1],
-            facets=facets,
-            facets_approximate=estimated,
+            total=total,
+            total_approximate=approximate,
+            facets=_buckets(counted.raw, query.facets, scale),
+            facets_approximate=not counted.exact,
         )
 
     def _estimate(self, searcher: tantivy.Searcher, node: Node) -> float:
@@ -424,25 +434,63 @@ class TantivyBackend(SearchBackend):
         match: tantivy.Query,
         names: tuple[str, ...],
         restrict: Callable[[tantivy.Query], tantivy.Query],
-    ) -> tuple[tuple[int, bool], dict[str, list[tuple[str, int]]], bool]:
-        """((total, whether it is an estimate), facet counts, whether they are estimates),
-        counted unscored. The 1/16 sample first (a sixteenth of the work): up to EXACT_FACETS
-        matches everything is counted exactly; beyond ESTIMATE_ABOVE the total and the facets are
-        estimated from the sample (an exact count of 900,000 matches costs more than ranking
-        them); in between the total is exact and the facets estimated."""
+        upper: int,
+        need_total: bool,
+    ) -> _Counted:
+        """Facet counts (and the total when `need_total`), unscored. At most `upper` documents
+        can match (from word frequencies): up to EXACT_FACETS everything is counted exactly
+        at once. Otherwise the 1/16 sample first (a sixteenth of the counting): if it points
+        to at most EXACT_FACETS matches, count exactly; else the facets are estimated from the
+        sample, and so is the total beyond ESTIMATE_ABOVE — an exact count of 900,000 matches
+        costs more than ranking them — unless the ranked search counted it."""
+        aggs = {**_TOTAL, **_facet_aggs(names)}
+        if upper <= EXACT_FACETS:
+            exact = searcher.aggregate(restrict(match), aggs)
+            return _Counted(exact=True, raw=exact, matches=_value(exact))
         must = tantivy.Occur.Must
         sample = tantivy.Query.boolean_query([(must, match), (must, self._term("sample", 0))])
-        sampled = searcher.aggregate(restrict(sample), {**_TOTAL, **_facet_aggs(names)})
+        sampled = searcher.aggregate(restrict(sample), aggs)
         in_sample = _value(sampled)
-        estimate = in_sample * SAMPLE_BUCKETS
-        if estimate <= EXACT_FACETS:
-            exact = searcher.aggregate(restrict(match), {**_TOTAL, **_facet_aggs(names)})
-            return (_value(exact), False), _buckets(exact, names, 1.0), False
-        if estimate > ESTIMATE_ABOVE:
-            rounded = round(estimate, 2 - len(str(estimate)))  # three significant figures
-            return (rounded, True), _buckets(sampled, names, rounded / in_sample), True
-        total = _value(searcher.aggregate(restrict(match), _TOTAL))
-        return (total, False), _buckets(sampled, names, total / in_sample), True
+        if in_sample * SAMPLE_BUCKETS <= EXACT_FACETS:
+            exact = searcher.aggregate(restrict(match), aggs)
+            return _Counted(exact=True, raw=exact, matches=_value(exact))
+        counted = _Counted(exact=False, raw=sampled, matches=in_sample)
+        if need_total and in_sample * SAMPLE_BUCKETS <= ESTIMATE_ABOVE:
+            counted.total_matches = _value(searcher.aggregate(restrict(match), _TOTAL))
+        return counted
+
+
+@dataclass
+class _Counted:
+    """What the counting thread found: `raw` aggregations over every match (`exact`) or over
+    the 1/16 sample, `matches` of them; `total_matches` if it also counted every match."""
+
+    exact: bool
+    raw: dict[str, Any]
+    matches: int
+    total_matches: int | None = None
+
+    def total(self, known: int | None) -> tuple[int, bool]:
+        """(total, whether it is an estimate): counted here or by the ranked search, else the
+        sample's count scaled up, to three significant figures."""
+        if self.exact:
+            return self.matches, False
+        for exact in (known, self.total_matches):
+            if exact is not None:
+                return exact, False
+        estimate = self.matches * SAMPLE_BUCKETS
+        return round(estimate, 2 - len(str(estimate))), True
+
+
+def _upper(searcher: tantivy.Searcher, node: Node) -> int:
+    """At most how many documents match `node`: the rarest word of an AND, the sum for an OR
+    (a phrase: its rarest token)."""
+    if isinstance(node, Term):
+        return int(searcher.doc_freq("text", node.token))
+    if isinstance(node, Phrase):
+        return min(int(searcher.doc_freq("text", t)) for t in node.tokens)
+    parts = [_upper(searcher, item) for item in node.items]
+    return min(parts) if isinstance(node, And) else sum(parts)
 
 
 _TOTAL = {"_total": {"value_count": {"field": "published"}}}
