@@ -70,6 +70,35 @@ def test_validity_change_is_reindexed(engine: SearchBackend, world) -> None:  # 
     assert hit.repealed and hit.validity == "repealed"
 
 
+def test_interpretation_is_found_by_its_policys_number_and_follows_its_edits(
+    engine: SearchBackend, world
+) -> None:  # type: ignore[no-untyped-def]
+    """A 政策解读 cites the policies it interprets (title and 发文字号) in its indexed text, so
+    citizens find it from the policy's number, right after the policy itself; correcting the
+    policy's number re-indexes the 解读 too."""
+    from yangguang.disclosure import services
+
+    policy = publish(world, make_pub(world, doc_number="示人社发〔2026〕3号"))
+    reading = make_pub(world, title="《就业补助资金管理办法》政策解读", doc_number="")
+    services.publication_update(
+        actor=world.editor_a, publication=reading, data={}, interprets=[policy]
+    )
+    reading = publish(world, reading)
+    other = publish(
+        world, make_pub(world, title="关于高龄津贴的通知", doc_number="示人社发〔2026〕4号")
+    )
+    process_outbox()
+    assert ids(run_search("示人社发[2026]3号")) == [policy.pk, reading.pk]
+    services.publication_update(
+        actor=world.reviewer_a, publication=policy, data={"doc_number": "示人社发〔2026〕5号"}
+    )
+    process_outbox()
+    assert ids(run_search("示人社发〔2026〕5号"))[:2] == [policy.pk, reading.pk]
+    # The old number is in no document any more: only the OR fallback finds anything.
+    assert run_search("示人社发〔2026〕3号").mode == "or"
+    assert other.pk in ids(run_search("示人社发〔2026〕4号"))
+
+
 def test_bad_outbox_messages_are_parked_with_an_error(engine: SearchBackend, db) -> None:  # type: ignore[no-untyped-def]
     bad = [
         OutboxMessage.objects.create(topic="search.reindex", payload={"source": "nope", "id": 1}),

@@ -104,9 +104,11 @@ def html_to_text(value: str) -> str:
 
 
 def _outbox_reindex(pub: Publication) -> None:
-    OutboxMessage.objects.create(
-        topic="search.reindex", payload={"source": "publication", "id": pub.pk}
-    )
+    """Re-index `pub` — and its 政策解读, whose indexed text cites its title and 发文字号."""
+    for pk in [pub.pk, *pub.interpretations.values_list("pk", flat=True)]:
+        OutboxMessage.objects.create(
+            topic="search.reindex", payload={"source": "publication", "id": pk}
+        )
 
 
 def format_index_number(

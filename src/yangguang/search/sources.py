@@ -43,7 +43,9 @@ class PublicationSource(SearchSource):
         last = 0
         regions: dict[str, str] = {}  # 区划代码 → name, filled once per batch (see _places)
         while True:
-            chunk = list(qs.filter(pk__gt=last).prefetch_related("attachments")[:CHUNK])
+            chunk = list(
+                qs.filter(pk__gt=last).prefetch_related("attachments", "interprets")[:CHUNK]
+            )
             if not chunk:
                 return
             _load_region_names(regions, (pub.body.region.path for pub in chunk))
@@ -56,6 +58,9 @@ class PublicationSource(SearchSource):
         `documents` for a whole batch; looked up here when called for a single publication)."""
         attachments = [a.text for a in pub.attachments.all() if getattr(a, "text", "")]
         text_parts = [pub.summary, pub.keywords, pub.body_text, *attachments]
+        # A 政策解读 names the policies it interprets (title and 发文字号), as interpretation
+        # pages do: citizens look a 解读 up by its policy's number.
+        text_parts += [_cited(p) for p in pub.interprets.all()]
         if regions is None:
             regions = {}
             _load_region_names(regions, [pub.body.region.path])
@@ -108,6 +113,12 @@ def _load_region_names(regions: dict[str, str], paths: Iterable[str]) -> None:
     missing = {c for path in paths for c in _region_codes(path)} - regions.keys()
     if missing:
         regions.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+
+
+def _cited(policy: Any) -> str:
+    """ "解读：《title》（发文字号）" for a policy a publication interprets."""
+    number = f"（{policy.doc_number}）" if policy.doc_number else ""
+    return f"解读：{policy.title}{number}"
 
 
 def _issuer_line(body: Any, regions: dict[str, str]) -> str:
