@@ -294,6 +294,24 @@ def test_quoted_phrase_and_syntax_characters() -> None:
     assert "and" not in pq.words and "near" not in pq.words and "报销" in pq.words
 
 
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        # A question: its subject only, without the generic request words.
+        ("城关镇的低保怎么申请", ["城关镇", "低保"]),
+        ("我想申请创业担保贷款需要什么条件", ["创业担保贷款"]),
+        ("医保报销有哪些规定", ["医保", "报销"]),
+        ("农村危房改造有什么补助政策", ["农村", "危房改造", "补助"]),
+        # Not a question: every word counts (AND), 申请 and 条件 included.
+        ("低保 申请 条件", ["低保", "申请", "条件"]),
+        # Nothing but request words: they are kept rather than an empty query.
+        ("怎么申请", ["申请"]),
+    ],
+)
+def test_question_keeps_its_subject(query: str, words: list[str]) -> None:
+    assert parse(query, Segmenter()).words == words
+
+
 @pytest.mark.django_db
 def test_administrator_term_changes_segmentation(world) -> None:  # type: ignore[no-untyped-def]
     before = segment.get_segmenter().index_tokens("推进秸秆禁烧工作").split()

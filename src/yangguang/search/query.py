@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from yangguang.search.segment import (
+    INTENT_WORDS,
     OPERATOR_WORDS,
+    QUESTION_WORDS,
     STOPWORDS,
     Segmenter,
     get_segmenter,
@@ -127,6 +129,11 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
             continue
         words.append(w)
     content = [w for w in words if w not in STOPWORDS]
+    if any(w in QUESTION_WORDS for w in words):
+        # A question: its subject, without the generic request words (segment.INTENT_WORDS).
+        content = [
+            w for w in content if w not in INTENT_WORDS and w not in QUESTION_WORDS
+        ] or content
     words = (content or words)[:MAX_WORDS]
 
     for w in words:

@@ -159,6 +159,18 @@ STOPWORDS = frozenset(
         "关于 如何 怎么 怎样 什么 哪里 哪些 请问 我 我们 你 您 他 她 它 吗 呢 吧 啊"
     ).split()
 )
+# A query holding one of these is a citizen's question (城关镇的低保怎么申请): its generic
+# request words (INTENT_WORDS) are then left out of the AND — the documents that answer it are
+# titled by the subject (最低生活保障审核确认办法), and few of them also contain 申请, 条件 or 政策.
+QUESTION_WORDS = frozenset(
+    "怎么 怎样 怎么样 如何 什么 哪里 哪儿 哪些 哪个 多少 是否 能否 可否 吗 呢 请问 为什么 咋".split()  # noqa: SIM905
+)
+INTENT_WORDS = frozenset(
+    (  # noqa: SIM905
+        "申请 办理 怎么办 报名 交 缴 缴纳 发放 领取 享受 流程 程序 条件 材料 手续 规定 标准 政策 "
+        "需要 要求 看 查 查询 查看 知道 了解 想 想要 可以 能 能够 要 需 该 是 有 去 找 公示 公布"
+    ).split()
+)
 # Query-syntax words from other engines; users paste them, they are not content words.
 OPERATOR_WORDS = frozenset({"and", "or", "not", "near"})
 
