@@ -99,6 +99,31 @@ def test_interpretation_is_found_by_its_policys_number_and_follows_its_edits(
     assert other.pk in ids(run_search("示人社发〔2026〕4号"))
 
 
+@pytest.mark.parametrize("renamed", ["body", "county"])
+def test_renamed_body_or_region_is_reindexed(engine: SearchBackend, world, renamed: str) -> None:  # type: ignore[no-untyped-def]
+    """The indexed text names the issuing body and its places (城关镇 公务员 finds a notice whose
+    title names neither): renaming either re-indexes the body's publications."""
+    from yangguang.orgs import services as orgs
+
+    pub = publish(world, make_pub(world, title="关于发放高龄津贴的通知"))
+    draft = make_pub(world, title="高龄津贴草稿")
+    process_outbox()
+    if renamed == "body":
+        orgs.body_update(actor=world.admin, body=world.body_a, name="示范县老龄工作委员会")
+        new = "老龄工作委员会"
+    else:
+        orgs.region_update(actor=world.admin, region=world.county, name="新安县")
+        new = "新安县"
+    # The index still has the old names: only the OR fallback finds the notice.
+    assert run_search(f"{new} 高龄津贴").mode == "or"
+    pending = OutboxMessage.objects.filter(topic="search.reindex", processed_at__isnull=True)
+    assert [m.payload["id"] for m in pending] == [pub.pk]  # public ones only: not the draft
+    assert draft.pk != pub.pk
+    process_outbox()
+    found = run_search(f"{new} 高龄津贴")
+    assert found.mode == "and" and ids(found) == [pub.pk]
+
+
 def test_bad_outbox_messages_are_parked_with_an_error(engine: SearchBackend, db) -> None:  # type: ignore[no-untyped-def]
     bad = [
         OutboxMessage.objects.create(topic="search.reindex", payload={"source": "nope", "id": 1}),

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from yangguang.core.audit import diff, record, snapshot
 from yangguang.orgs.access import require
 from yangguang.orgs.models import LEVEL_ORDER, Body, BodyKind, Region, RegionLevel, User, Window
+from yangguang.orgs.signals import names_changed
 from yangguang.orgs.validators import credit_code_error, division_code_error
 
 Errors = dict[str, str]
@@ -274,6 +275,9 @@ def region_update(
                 region_path=locked.path,
                 changes=changes,
             )
+            if "name" in changes:
+                subtree = Body.objects.filter(region__path__startswith=locked.path)
+                names_changed.send(Region, body_ids=list(subtree.values_list("pk", flat=True)))
     return locked
 
 
@@ -393,6 +397,8 @@ def body_update(
         if changes:
             _save(locked, {"credit_code": f"统一社会信用代码 {locked.credit_code} 已存在。"})
             record(actor=actor, action="body.change", obj=locked, body=locked, changes=changes)
+            if changes.keys() & {"name", "region"}:
+                names_changed.send(Body, body_ids=[locked.pk])
     return locked
 
 

@@ -15,6 +15,9 @@ class SearchConfig(AppConfig):
         from yangguang.search.indexing import on_outbox_saved
 
         post_save.connect(on_outbox_saved, sender=OutboxMessage, dispatch_uid="search-outbox")
+        from yangguang.orgs.signals import names_changed
+
+        names_changed.connect(registry.enqueue_bodies, dispatch_uid="search-renamed-bodies")
         try:
             from yangguang.disclosure import selectors  # noqa: F401
         except ImportError:  # disclosure app not there yet

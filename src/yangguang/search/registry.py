@@ -40,6 +40,11 @@ class SearchSource(ABC):
         """Display names for facet values this source owns (category, theme …)."""
         return {}
 
+    def ids_of_bodies(self, body_ids: Iterable[int]) -> Iterable[int]:
+        """The public objects whose indexed text names one of these bodies or its places (to
+        re-index after a rename); none unless the source's text carries them."""
+        return ()
+
 
 _SOURCES: dict[str, SearchSource] = {}
 
@@ -59,6 +64,23 @@ def get(name: str) -> SearchSource | None:
 
 def all_sources() -> list[SearchSource]:
     return list(_SOURCES.values())
+
+
+def enqueue_bodies(sender: object, *, body_ids: Iterable[int], **kwargs: object) -> None:
+    """orgs.signals.names_changed: re-index every public object of these bodies. Written in
+    bulk (a renamed county has thousands), so they are delivered by the outbox command rather
+    than inline after the commit."""
+    from yangguang.core.models import OutboxMessage
+
+    body_ids = list(body_ids)
+    OutboxMessage.objects.bulk_create(
+        (
+            OutboxMessage(topic=TOPIC, payload={"source": source.name, "id": obj_id})
+            for source in all_sources()
+            for obj_id in source.ids_of_bodies(body_ids)
+        ),
+        batch_size=1000,
+    )
 
 
 def enqueue(source: str, obj_id: int) -> None:

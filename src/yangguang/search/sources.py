@@ -84,6 +84,9 @@ class PublicationSource(SearchSource):
             url=self.url(pub),
         )
 
+    def ids_of_bodies(self, body_ids: Iterable[int]) -> Iterable[int]:
+        return self._public().filter(body_id__in=list(body_ids)).values_list("pk", flat=True)
+
     def url(self, pub: Any) -> str:
         for name, args in (
             ("portal:disclosure_detail", [pub.index_number]),
