@@ -1,0 +1,84 @@
+"""The public search page in real chromium on a 360-px phone (issue 4 point 6): type a query,
+read highlighted results, narrow them with a facet, page through them, and get help when
+nothing is found — without horizontal scrolling. Screenshots go to var/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.disclosure.conftest import make_pub, publish
+from tests.e2e.conftest import PHONE
+from tests.e2e.test_portal_e2e import _glyphs_render, _no_horizontal_overflow
+from tests.search.conftest import use_engine
+from yangguang.search.backends import reset_backends
+from yangguang.search.backends.base import SearchBackend
+from yangguang.search.indexing import process_outbox
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def tantivy(settings, tmp_path, monkeypatch) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SEARCH_INDEX_DIR", str(tmp_path / "search"))
+    backend = use_engine(settings, "tantivy")
+    backend.clear()
+    yield backend
+    reset_backends()
+
+
+def test_search_on_a_phone(  # type: ignore[no-untyped-def]
+    world, tantivy, live_server, new_page, screenshot_dir: Path
+) -> None:
+    for n in range(1, 13):
+        publish(
+            world,
+            make_pub(
+                world,
+                title=f"关于发放第{n}批高龄津贴的通知",
+                doc_number=f"示民发〔2026〕{n}号",
+                body_html="<p>对符合条件的八十周岁以上老年人发放高龄津贴，请各乡镇做好核对工作。</p>",
+            ),
+        )
+    process_outbox()
+    page: Any = new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(live_server.url + "/search/")
+    box = page.get_by_role("searchbox", name="检索词")
+    box.fill("高龄津贴")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    hits = page.locator("article.search-hit")
+    assert hits.count() == 10  # 12 found, 10 a page
+    assert "找到 12 条结果" in page.locator("main").inner_text()
+    # Both query words (高龄 / 津贴) are marked in the first title.
+    marked = page.locator("article.search-hit").first.locator("h2 mark").all_inner_texts()
+    assert {"高龄", "津贴"} <= set(marked)
+    _glyphs_render(page, "article.search-hit h2")
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / "search-phone.png", full_page=True)
+
+    # Next page: the last two.
+    page.get_by_role("link", name="下一页").click()
+    page.wait_for_url("**page=2*")
+    assert hits.count() == 2
+
+    # A facet narrows the results and can be removed again.
+    page.goto(live_server.url + "/search/?q=高龄津贴")
+    year = page.locator("summary", has_text="年份")
+    if year.locator("xpath=..").get_attribute("open") is None:
+        year.click()
+    page.locator("details", has=year).get_by_role("link", name="2026年").click()
+    page.wait_for_url("**year=2026*")
+    assert hits.count() == 10
+    assert page.get_by_role("link", name="取消年份筛选").is_visible()
+    _no_horizontal_overflow(page)
+
+    # Nothing found: help, not an empty page.
+    page.goto(live_server.url + "/search/?q=不存在的词语组合")
+    assert hits.count() == 0
+    assert page.get_by_role("heading", name="没有找到").first.is_visible()
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / "search-none-phone.png", full_page=True)
