@@ -70,6 +70,9 @@ def test_zero_result_help(client, corpus) -> None:  # type: ignore[no-untyped-de
     r = client.get(URL, {"q": "低包"})
     html = r.content.decode()
     assert "没有找到" in html and "试试" in html and ">低保</a>" in html
+    # Each word of a longer query is offered alone, but not a single character.
+    links = client.get(URL, {"q": "不存在的词语组合"}).context["suggestion_links"]
+    assert [s["q"] for s in links] == ["存在", "词语", "组合"]
 
 
 @pytest.mark.parametrize(

@@ -388,7 +388,8 @@ def _suggestions(pq: ParsedQuery) -> list[str]:
         for s in seg.dictionary.synonyms_of(w):
             out.append(raw.replace(w, s) if w in raw else s)
     if len(pq.words) > 1:
-        out.extend(pq.words)
+        # Each word alone — not a single character (不存在 cut as 不 / 存在: 不 finds anything).
+        out.extend(w for w in pq.words if len(w) > 1)
     seen: list[str] = []
     for s in out:
         if s and s != raw and s not in seen:
