@@ -12,7 +12,7 @@ from yangguang.disclosure import services
 from yangguang.disclosure.models import Publication
 from yangguang.orgs.models import Body, Role
 from yangguang.search import sources
-from yangguang.search.backends.base import SearchBackend
+from yangguang.search.backends.base import CONTEXT_MARK, SearchBackend
 from yangguang.search.service import run_search
 from yangguang.search.sources import PublicationSource
 
@@ -28,11 +28,14 @@ def publish_in(world: World, body: Body, **data: object) -> Publication:
 
 
 def last_line(text: str) -> str:
-    return text.rsplit("\n", 1)[-1]
+    """The context part (after CONTEXT_MARK) of a publication without interpreted policies."""
+    head, context = text.split(CONTEXT_MARK)
+    assert CONTEXT_MARK not in head and "\n" not in context
+    return context
 
 
 @pytest.mark.django_db
-def test_text_ends_with_the_body_and_its_region_chain(world: World) -> None:
+def test_context_names_the_body_and_its_region_chain(world: World) -> None:
     county = publish_in(world, world.body_a, title="2026年度拟录用公务员名单公示", doc_number="")
     town = publish_in(
         world, world.township_body, title="2026年度拟录用公务员名单公示", doc_number=""
@@ -94,3 +97,6 @@ def test_place_and_body_names_find_their_publications(
     out = run_search(query)
     assert out.mode == "and"
     assert {h.id for h in out.hits} == {made[n].pk for n in bodies}
+    # The names are there for matching; the snippet is the publication's own text.
+    for hit in out.hits:
+        assert "示范市" not in hit.snippet_html and hit.body_name not in hit.snippet_html

@@ -13,6 +13,8 @@ from html import escape  # what django.utils.html.escape calls (see above)
 
 from django.utils.safestring import SafeString, mark_safe
 
+from yangguang.search.backends.base import CONTEXT_MARK
+
 SNIPPET_CHARS = 120
 
 
@@ -40,8 +42,9 @@ def mark(text: str, terms: Sequence[str]) -> SafeString:
 
 
 def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> SafeString:
-    """About `size` characters around the densest cluster of matches, marked."""
-    text = " ".join(text.split())
+    """About `size` characters around the densest cluster of matches, marked; from the text
+    before CONTEXT_MARK (what follows is there for matching, not to be read)."""
+    text = " ".join(text.split(CONTEXT_MARK, 1)[0].split())
     pattern = _pattern(terms)
     if pattern is None or not text:
         cut = text[:size]

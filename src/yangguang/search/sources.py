@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from yangguang.search.backends.base import SearchDocument
+from yangguang.search.backends.base import CONTEXT_MARK, SearchDocument
 from yangguang.search.registry import SearchSource
 
 CHUNK = 500
@@ -58,16 +58,17 @@ class PublicationSource(SearchSource):
         `documents` for a whole batch; looked up here when called for a single publication)."""
         attachments = [a.text for a in pub.attachments.all() if getattr(a, "text", "")]
         text_parts = [pub.summary, pub.keywords, pub.body_text, *attachments]
-        # A 政策解读 names the policies it interprets (title and 发文字号), as interpretation
-        # pages do: citizens look a 解读 up by its policy's number.
-        text_parts += [_cited(p) for p in pub.interprets.all()]
         if regions is None:
             regions = {}
             _load_region_names(regions, [pub.body.region.path])
-        # The issuing body and its places, as a last line: titles rarely name them (notices
-        # carry none: “2026年度拟录用公务员名单公示”), so without it 城关镇 公务员 or
-        # 示范县 义务教育招生 find nothing. Plain text, so every engine indexes it as it is.
-        text_parts.append(_issuer_line(pub.body, regions))
+        # For matching only, after CONTEXT_MARK (snippets stop there):
+        # - the issuing body and its places: titles rarely name them (notices carry none:
+        #   “2026年度拟录用公务员名单公示”), so without them 城关镇 公务员 or 示范县 义务教育招生
+        #   find nothing;
+        # - for a 政策解读, the policies it interprets (title and 发文字号), as interpretation
+        #   pages cite them: citizens look a 解读 up by its policy's number.
+        context = [_issuer_line(pub.body, regions), *(_cited(p) for p in pub.interprets.all())]
+        text_parts.append(CONTEXT_MARK + "\n".join(context))
         return SearchDocument(
             source=self.name,
             id=pub.pk,

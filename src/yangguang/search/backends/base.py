@@ -124,6 +124,10 @@ REPEALED_FACTOR = 0.5
 RECENCY_MAX = 0.2  # at most +20 % for a document published today
 RECENCY_HALF_LIFE_YEARS = 3.0
 STORED_TEXT_CHARS = 3000  # enough of the text for snippets
+# Separates a document's text from lines a source adds for matching only (the issuing body and
+# its places, the policies a 解读 interprets): indexed like the rest (a control character is a
+# space to the segmenter), cut off before snippets are made.
+CONTEXT_MARK = "\x1e"
 
 
 def rank_multiplier(
