@@ -11,6 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection, transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.search.conftest import MemorySource, index_all, use_engine
 from yangguang.search.backends import postgres_backend, reset_backends
@@ -136,14 +139,17 @@ def test_rebuild_keeps_the_index_names(pg: SearchBackend, memo: MemorySource) ->
     assert names == {f"{postgres_backend.TABLE}_{s}" for s in postgres_backend.INDEX_SUFFIXES}
 
 
-def test_rebuild_outside_a_transaction_fills_and_indexes_on_two_connections(
+def test_rebuild_outside_a_transaction_indexes_on_two_connections(
     settings, memo: MemorySource, monkeypatch, transactional_db
 ) -> None:  # type: ignore[no-untyped-def]
-    """Outside a transaction (the rebuild command) with workers > 1, the tsvectors and indexes
-    are built on two connections: every document arrives once, with its indexes."""
+    """Outside a transaction (the rebuild command) with workers > 1, documents are segmented
+    in two processes and the indexes built on two connections: every document arrives once,
+    with its indexes, whether its tsvectors were built in Python or by the server."""
     backend = use_engine(settings, "postgres")
     for i in range(1, 301):
-        memo.add(i, f"第{i}号 森林防火通知" if i % 3 == 0 else f"第{i}号 安全生产通知", FILLER)
+        # Every 7th has a token only the server can read (互联网+).
+        text = FILLER + ("推进互联网+政务服务。" if i % 7 == 0 else "")
+        memo.add(i, f"第{i}号 森林防火通知" if i % 3 == 0 else f"第{i}号 安全生产通知", text)
     calls = []
     real = postgres_backend._in_parallel
     monkeypatch.setattr(
@@ -153,9 +159,10 @@ def test_rebuild_outside_a_transaction_fills_and_indexes_on_two_connections(
     )
     assert not connection.in_atomic_block
     assert backend.replace_all(memo.documents(), workers=2) == 300
-    assert calls == [2, 2]
+    assert calls == [2]
     assert backend.count() == 300
     assert run_search("森林防火").total == 100
+    assert run_search("政务服务").total == 42
     with connection.cursor() as cur:
         cur.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = %s", [postgres_backend.TABLE]
@@ -251,3 +258,105 @@ def test_a_rolled_back_write_never_lends_its_stamp_to_a_later_commit(
     finally:
         backend.clear()
         reset_backends()
+
+
+def _server_vectors(pairs: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
+    """For each (title tokens, text tokens): what tsvectors() built, read back by the server
+    (None where it declined), next to what the server's to_tsvector builds — as text."""
+    built = [postgres_backend.tsvectors(title, text) for title, text in pairs]
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE built (i int, title text, text text, a tsvector, b tsvector)"
+        )
+        with cur.cursor.copy("COPY built FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int4", "text", "text", "bytea", "bytea"])
+            for i, ((title, text), vectors) in enumerate(zip(pairs, built, strict=True)):
+                copy.write_row((i, title, text, *(vectors or (None, None))))
+        cur.execute(
+            "SELECT a::text, b::text, (setweight(to_tsvector('simple', title), 'A') || "
+            "setweight(to_tsvector('simple', text), 'B'))::text, "
+            "to_tsvector('simple', title)::text FROM built ORDER BY i"
+        )
+        rows = cur.fetchall()
+        cur.execute("DROP TABLE built")
+    for (a, b, server_a, server_b), vectors in zip(rows, built, strict=True):
+        if vectors is not None:
+            assert (a, b) == (server_a, server_b)
+    return [None if v is None else (r[0], r[1]) for v, r in zip(built, rows, strict=True)]
+
+
+REPEATED = " ".join(["通知"] * 255)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "built"),
+    [
+        ("森林 防火 通知", "做好 森林 防火 工作 森林", True),
+        ("", "做好 工作", True),
+        ("防火 通知", "", True),
+        ("", "", True),
+        ("2024年 第一 季度", "abc123 1e5 0x1f 3d 打印 v2 007", True),
+        ("通知", REPEATED, False),  # 256 positions of 通知: the server's limits apply
+        ("", REPEATED, True),
+        ("", " ".join(f"w{i}" for i in range(16382)), True),
+        ("", " ".join(f"w{i}" for i in range(16400)), False),  # positions beyond 16383
+        ("", "长" * 600, True),
+        ("", "长" * 601, False),  # near the lexeme size limit
+        ("互联网+ 政务", "服务", False),  # + is not part of a word for the server
+        ("通知", "温度 30℃", False),
+        ("通知", "café", False),
+        ("通知", "Word", False),  # tokens are lower case; the server would fold it
+        ("通知", "两个  空格", False),
+        ("通知", " 开头", False),
+    ],
+)
+def test_python_tsvectors_equal_the_servers(
+    pg: SearchBackend, title: str, text: str, built: bool
+) -> None:
+    """tsvectors() builds what to_tsvector would, or declines."""
+    [vectors] = _server_vectors([(title, text)])
+    assert (vectors is not None) == built
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="防火通知a1年+é ", max_size=12),
+            st.text(alphabet="防火工作b2年℃ ", max_size=40),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_python_tsvectors_never_differ_from_the_servers(
+    pg: SearchBackend, pairs: list[tuple[str, str]]
+) -> None:
+    _server_vectors(pairs)
+
+
+def test_rebuild_stores_the_tsvectors_index_stores(pg: SearchBackend, memo: MemorySource) -> None:
+    """The same documents through replace_all (tsvectors built in the segmenting process, or by
+    the server for tokens only it can read) and through index() (always the server): the same
+    rows."""
+    memo.add(1, "森林防火通知", "做好森林防火工作。" + FILLER, doc_number="示政发〔2024〕1号")
+    memo.add(2, "互联网+政务服务", "推进“互联网+政务服务”。" + FILLER)
+    memo.add(3, "高温天气", "气温达到38℃以上时停止户外作业。")
+    memo.add(4, "", "")
+
+    def stored() -> list[tuple[object, ...]]:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT {postgres_backend.ROW_COLUMNS}, tsv::text, title_tsv::text "  # noqa: S608
+                f"FROM {postgres_backend.TABLE} ORDER BY key"
+            )
+            return cur.fetchall()
+
+    pg.replace_all(memo.documents())
+    rebuilt = stored()
+    pg.clear()
+    pg.index(memo.documents())
+    assert stored() == rebuilt
+    assert len(rebuilt) == 4
