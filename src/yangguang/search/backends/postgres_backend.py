@@ -280,6 +280,38 @@ class PostgresBackend(SearchBackend):
             return (*self._row(doc), title, text, title), True
         return (*self._row(doc), *vectors), False
 
+    def _load(self, cur: Any, table: str, docs: Iterable[SearchDocument], workers: int) -> int:
+        copy_sql = (
+            f"COPY {table} ({ROW_COLUMNS}, tsv, title_tsv) FROM STDIN (FORMAT BINARY, FREEZE)"
+        )
+        insert = _insert_sql(table)
+        vectors: list[tuple[Any, ...]] = []
+        parsed: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            # Batches: the sources read the same connection between them (no COPY open).
+            if vectors:
+                with cur.cursor.copy(copy_sql) as copy:
+                    copy.set_types(COPY_TYPES)
+                    for row in vectors:
+                        copy.write_row(row)
+            if parsed:
+                cur.executemany(insert, parsed)
+            vectors.clear()
+            parsed.clear()
+
+        n = 0
+        # The segmenter is resolved here: in a worker, get_segmenter() could read the
+        # dictionary version over the connection the worker inherited from this process.
+        load = functools.partial(self._load_row, self.segmenter)
+        for row, server_parses in map_in_workers(load, docs, workers=workers):
+            (parsed if server_parses else vectors).append(row)
+            n += 1
+            if len(vectors) + len(parsed) >= 2000:
+                flush()
+        flush()
+        return n
+
     def index(self, docs: Iterable[SearchDocument], *, batch: int = 500) -> int:
         n = 0
         rows: list[tuple[Any, ...]] = []
@@ -309,35 +341,14 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {new}")
             cur.execute(f"DROP TABLE IF EXISTS {TABLE}_stage")  # left by a version before 0005
-            cur.execute(
-                f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING COMPRESSION)"
-            )
-            copy_sql = f"COPY {new} ({ROW_COLUMNS}, tsv, title_tsv) FROM STDIN (FORMAT BINARY)"
-            insert = _insert_sql(new)
-            vectors: list[tuple[Any, ...]] = []
-            parsed: list[tuple[Any, ...]] = []
-
-            def flush() -> None:
-                # Batches: the sources read the same connection between them (no COPY open).
-                if vectors:
-                    with cur.cursor.copy(copy_sql) as copy:
-                        copy.set_types(COPY_TYPES)
-                        for row in vectors:
-                            copy.write_row(row)
-                if parsed:
-                    cur.executemany(insert, parsed)
-                vectors.clear()
-                parsed.clear()
-
-            # The segmenter is resolved here: in a worker, get_segmenter() could read the
-            # dictionary version over the connection the worker inherited from this process.
-            load = functools.partial(self._load_row, self.segmenter)
-            for row, server_parses in map_in_workers(load, docs, workers=workers):
-                (parsed if server_parses else vectors).append(row)
-                n += 1
-                if len(vectors) + len(parsed) >= 2000:
-                    flush()
-            flush()
+            # One transaction from CREATE TABLE to the last row, for COPY FREEZE: rows written
+            # frozen (heap pages all-visible) are not revisited to set hint bits by the index
+            # builds, ANALYZE or the first searches, and vacuum skips the heap.
+            with transaction.atomic():
+                cur.execute(
+                    f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING COMPRESSION)"
+                )
+                n = self._load(cur, new, docs, workers)
             indexes = [
                 sql.replace(f" ON {TABLE} ", f" ON {new} ").replace(
                     f"EXISTS {TABLE}_", f"EXISTS {new}_"
