@@ -3,7 +3,9 @@ and, on PostgreSQL, on the RUM-backed PostgreSQL engine."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 
 import pytest
 
@@ -421,6 +423,56 @@ def test_rebuild_drops_indexes_of_earlier_schema_versions(
     tantivy_engine.replace_all(memo.documents())
     assert not old.exists() and tantivy_engine.index_dir.exists()
     assert ids(run_search("防汛")) == [1]
+
+
+def test_rebuild_in_processes_installs_only_the_new_segments(
+    tantivy_engine: SearchBackend, memo: MemorySource
+) -> None:
+    """A rebuild with workers: each process indexes into its own index, whose segments then
+    become this index's only segments. The old segments' files are deleted, later writes and
+    deletes work on the installed segments, and no build directory is left."""
+    from yangguang.search.backends.tantivy_backend import TantivyBackend
+
+    assert isinstance(tantivy_engine, TantivyBackend)
+    for i in range(1, 401):
+        memo.add(i, f"第{i}号 防汛通知", FILLER)
+    tantivy_engine.replace_all(memo.documents(), workers=2)
+    before = {f.name for f in tantivy_engine.index_dir.iterdir()}
+    assert tantivy_engine.replace_all(memo.documents(), workers=3) == 400
+    meta = json.loads((tantivy_engine.index_dir / "meta.json").read_text())
+    living = {s["segment_id"].replace("-", "") for s in meta["segments"]}
+    segment_files = {
+        f.name.split(".")[0] for f in tantivy_engine.index_dir.iterdir() if "." in f.name[1:]
+    } - {"meta", "writer", ""}
+    assert segment_files == living
+    assert sum(s["max_doc"] for s in meta["segments"]) == 400
+    assert not (before & {f.name for f in tantivy_engine.index_dir.iterdir()} - _META_FILES)
+    assert not list(tantivy_engine.path.glob("build-*"))
+    assert run_search("防汛").total == 400
+    memo.add(401, "抗旱通知", FILLER)
+    tantivy_engine.index(memo.documents([401]))
+    tantivy_engine.delete(["memo:1"])
+    assert run_search("防汛").total == 399 and ids(run_search("抗旱")) == [401]
+    # Readers in another process (a new backend on the same directory) see the same index.
+    other = TantivyBackend(tantivy_engine.path)
+    assert other.count() == 400
+
+
+_META_FILES = {"meta.json", ".managed.json", ".tantivy-meta.lock", ".tantivy-writer.lock"}
+
+
+def test_failed_rebuild_process_keeps_the_old_index(
+    tantivy_engine: SearchBackend, memo: MemorySource
+) -> None:
+    for i in range(1, 301):
+        memo.add(i, f"第{i}号 防汛通知", FILLER)
+    tantivy_engine.replace_all(memo.documents(), workers=2)
+    broken = [*memo.documents()]
+    broken[250] = dataclasses.replace(broken[250], published_on="不是日期")  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError, match="indexing process failed"):
+        tantivy_engine.replace_all(iter(broken), workers=2)
+    assert run_search("防汛").total == 300
+    assert not list(tantivy_engine.path.glob("build-*"))  # type: ignore[attr-defined]
 
 
 def test_repeated_query_is_served_from_the_result_cache_until_the_index_changes(

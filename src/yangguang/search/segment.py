@@ -358,6 +358,11 @@ class Segmenter:
         self._added = frozenset(words) - _builtin_words()
         self._long_subwords: dict[str, str] = {}
 
+    def __reduce__(self) -> tuple[type[Segmenter], tuple[Dictionary]]:
+        """Pickled as its dictionary (jieba-rs is not picklable): another process (a rebuild's
+        worker) builds the same segmenter from it."""
+        return Segmenter, (self.dictionary,)
+
     # -- indexing -----------------------------------------------------------------------------
     def index_tokens(self, text: str) -> str:
         """Search-mode tokens of `text`, space separated, punctuation removed."""
