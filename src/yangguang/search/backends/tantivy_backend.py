@@ -565,9 +565,7 @@ def build_parts(
     import queue as queue_module
 
     context = multiprocessing.get_context("forkserver")
-    # The server imports this module, not the caller's __main__ (the default): a script that
-    # calls a rebuild without an `if __name__ == "__main__"` guard would run again in it.
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__])  # workers start with this module imported
     inbox: Any = context.Queue(maxsize=2 * workers)
     counts: Any = context.Queue()
     processes = [
@@ -615,6 +613,11 @@ def build_parts(
             if process.is_alive():
                 process.kill()
                 process.join()
+        # After a failure chunks may be left in the pipe with no reader: without this, exiting
+        # would wait for the queue's feeder thread to deliver them.
+        inbox.cancel_join_thread()
+        inbox.close()
+        counts.close()
     return [build / f"part{k}" / f"v{SCHEMA_VERSION}" for k in range(workers)], n
 
 
