@@ -453,7 +453,7 @@ def test_rebuild_in_processes_installs_only_the_new_segments(
     tantivy_engine.index(memo.documents([401]))
     tantivy_engine.delete(["memo:1"])
     assert run_search("防汛").total == 399 and ids(run_search("抗旱")) == [401]
-    # Readers in another process (a new backend on the same directory) see the same index.
+    # A backend opened afresh on the same directory (as another process opens it) sees it too.
     other = TantivyBackend(tantivy_engine.path)
     assert other.count() == 400
 
