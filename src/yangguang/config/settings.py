@@ -160,6 +160,11 @@ _SQLITE_OPTIONS: dict[str, object] = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
+# Connections kept across requests, as for PostgreSQL: opening one per request (connect, the
+# four PRAGMAs, reading the schema on the first query) cost about 0.8 ms of CPU per request —
+# search pages under gunicorn went from 436 to 618 requests/s with them kept (bench_search).
+# Health checks make a connection that broke between requests reconnect instead of failing.
+_SQLITE_CONNECTION: dict[str, object] = {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
 
 
 def _database() -> dict[str, object]:
@@ -171,6 +176,7 @@ def _database() -> dict[str, object]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "yangguang.sqlite3",
             "OPTIONS": dict(_SQLITE_OPTIONS),
+            **_SQLITE_CONNECTION,
         }
     try:
         config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
@@ -192,7 +198,7 @@ def _database() -> dict[str, object]:
     if "sqlite" in engine:
         extra: Any = config.get("OPTIONS") or {}
         config["OPTIONS"] = {**_SQLITE_OPTIONS, **dict(extra)}
-        config["CONN_MAX_AGE"] = 0
+        config.update(_SQLITE_CONNECTION)
     suffix = _env("YG_TEST_DB_SUFFIX")
     if suffix and "postgresql" in engine:
         config["TEST"] = {"NAME": f"test_{config.get('NAME')}_{suffix}"}
