@@ -359,7 +359,7 @@ def test_relevance_pages_never_repeat_or_skip(engine: SearchBackend, memo: Memor
 def test_broad_query_facets_are_estimated_on_tantivy(
     engine: SearchBackend, memo: MemorySource, world, monkeypatch, client
 ) -> None:  # type: ignore[no-untyped-def]
-    """Beyond EXACT_FACETS matches tantivy estimates facet counts from its 1/16 sample, scaled to
+    """Beyond EXACT_FACETS matches (and EXACT_UPPER possible ones) tantivy estimates facet counts from its 1/16 sample, scaled to
     the exact total, and says so (约 on the page, facet_counts_approximate in the API); beyond
     ESTIMATE_ABOVE the total as well."""
     if engine.name != "tantivy":
@@ -367,6 +367,7 @@ def test_broad_query_facets_are_estimated_on_tantivy(
     from yangguang.search.backends import tantivy_backend
 
     monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 0)
+    monkeypatch.setattr(tantivy_backend, "EXACT_UPPER", 0)
     for i in range(1, 401):
         body = world.body_a.pk if i % 4 else world.body_b.pk
         memo.add(i, f"第{i}号 防汛通知", FILLER, body_id=body, published_on=dt.date(2024, 1, 1))
@@ -408,6 +409,13 @@ def test_broad_query_facets_are_estimated_on_tantivy(
         str(world.body_a.pk): 300,
         str(world.body_b.pk): 100,
     }
+    # The word's frequency bounds the matches (400) to EXACT_UPPER: counted exactly at once,
+    # the sample skipped, whatever EXACT_FACETS says.
+    monkeypatch.setattr(tantivy_backend, "EXACT_FACETS", 0)
+    for exact_upper, approximate in ((400, False), (399, True)):
+        monkeypatch.setattr(tantivy_backend, "EXACT_UPPER", exact_upper)
+        RESULT_CACHE.clear()
+        assert run_search("防汛").facets_approximate is approximate
 
 
 def test_rebuild_drops_indexes_of_earlier_schema_versions(

@@ -58,7 +58,8 @@ SCHEMA_VERSION = "2"  # 2: title tokens in `text`, `rank`, `sample`
 PHRASE_SLOP = 2  # search-mode sub-words sit between the words of a phrase
 FACET_SIZE = 30
 RERANK_WINDOW = 50  # top BM25 hits re-ranked by the per-document multiplier
-EXACT_FACETS = 20_000  # facet counts over more matches than this are estimated
+EXACT_FACETS = 20_000  # facet counts over more matches than this are estimated…
+EXACT_UPPER = 100_000  # …unless the words' frequencies bound the matches to this many
 BROAD_MATCHES = 100_000  # more matches (estimated from word frequencies): ranked in tiers
 ESTIMATE_ABOVE = 100_000  # more matches (estimated from the sample): total estimated too
 SAMPLE_BUCKETS = 16  # 1/16 of the documents form the sample
@@ -481,13 +482,19 @@ class TantivyBackend(SearchBackend):
         need_total: bool,
     ) -> _Counted:
         """Facet counts (and the total when `need_total`), unscored. At most `upper` documents
-        can match (from word frequencies): up to EXACT_FACETS everything is counted exactly
-        at once. Otherwise the 1/16 sample first (a sixteenth of the counting): if it points
-        to at most EXACT_FACETS matches, count exactly; else the facets are estimated from the
-        sample, and so is the total beyond ESTIMATE_ABOVE — an exact count of 900,000 matches
-        costs more than ranking them — unless the ranked search counted it."""
+        can match (from word frequencies): up to EXACT_UPPER everything is counted exactly
+        at once. Otherwise the 1/16 sample first: if it points to at most EXACT_FACETS
+        matches, count exactly; else the facets are estimated from the sample, and so is the
+        total beyond ESTIMATE_ABOVE — an exact count of 900,000 matches costs more than ranking
+        them — unless the ranked search counted it.
+
+        Why the sample is skipped up to EXACT_UPPER: the cost of counting is walking the rarest
+        word's postings, which the sample walks too. At 1 M documents an AND of two common
+        words (rarest word ~60,000 documents) often matches a few thousand: sample then exact
+        count cost 2.5 ms, the exact count alone 1.2–2.2 ms (bench queries: 1.91 ms of counting
+        per query on average against 2.21, and 146 of 300 exact instead of 114)."""
         aggs = {**_TOTAL, **_facet_aggs(names)}
-        if upper <= EXACT_FACETS:
+        if upper <= EXACT_UPPER:
             exact = searcher.aggregate(restrict(match), aggs)
             return _Counted(exact=True, raw=exact, matches=_value(exact))
         must = tantivy.Occur.Must
