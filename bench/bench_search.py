@@ -365,6 +365,7 @@ def child(
                     rows.append(
                         _gunicorn(engine, queries, gunicorn_seconds, note, cache, int(n_workers))
                     )
+                rows.append(_gunicorn_zipf(engine, gunicorn_seconds, note, int(n_workers)))
         if engine == "tantivy":
             rows += _bare(n_docs, queries, page_lat, tmp, workers, note)
         if not skip_relevance:
@@ -447,6 +448,56 @@ def _gunicorn(
         "better": "higher",
         "note": f"{note}; {len(urls)} different queries, wrk -c8, {seconds} s",
     }
+
+
+ZIPF_DISTINCT = 5000  # different queries in the portal's stream
+ZIPF_REQUESTS = 40_000  # more than 30 s of load asks for: wrk does not come round again
+
+
+def _zipf_stream(
+    n_distinct: int = ZIPF_DISTINCT, n_requests: int = ZIPF_REQUESTS, s: float = 1.0
+) -> list[str]:
+    """A portal's query stream: the k-th most asked of `n_distinct` queries drawn with weight
+    1/k^s (Zipf's law, s = 1: the shape of search logs, a few queries most of the time and a
+    long tail asked once or never). Assumed, not measured on a real portal's log."""
+    distinct = list(dict.fromkeys(_queries(n_distinct * 2, seed=23)))[:n_distinct]
+    weights = [1 / (k**s) for k in range(1, len(distinct) + 1)]
+    return random.Random(29).choices(distinct, weights=weights, k=n_requests)
+
+
+def _lru_hit_rate(stream: list[str], workers: int, size: int = 512) -> float:
+    """The result cache's hit rate on `stream` if requests go to the workers in turn, each with
+    its own cache of `size` queries (service._ResultCache)."""
+    from collections import OrderedDict
+
+    caches: list[OrderedDict[str, None]] = [OrderedDict() for _ in range(workers)]
+    hits = 0
+    for i, q in enumerate(stream):
+        cache = caches[i % workers]
+        if q in cache:
+            hits += 1
+            cache.move_to_end(q)
+        else:
+            cache[q] = None
+            if len(cache) > size:
+                cache.popitem(last=False)
+    return hits / len(stream)
+
+
+def _gunicorn_zipf(engine: str, seconds: int, note: str, workers: int = 2) -> dict[str, Any]:
+    """The page under gunicorn with the result cache on, fed a Zipf query stream (_zipf_stream)
+    rather than 300 queries over and over: between the cache-on figure (every request a repeat)
+    and the cache-off one (none)."""
+    stream = _zipf_stream()
+    row = _gunicorn(engine, stream, seconds, note, True, workers)
+    row["name"] = row["name"].replace("result cache on", "result cache on, Zipf query stream")
+    hit_rate = _lru_hit_rate(stream[: int(row["value"] * seconds)], workers)
+    row["note"] = (
+        f"{note}; {len(set(stream)):,} different queries in a stream of {len(stream):,} drawn "
+        f"by Zipf's law (s = 1), wrk -c8, {seconds} s; result cache hit rate about "
+        f"{hit_rate:.0%} (simulated over the requests served)"
+    )
+    return row
 
 
 def _release_memory() -> None:
