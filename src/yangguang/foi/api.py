@@ -107,6 +107,7 @@ class TrackOut(Schema):
     outcome: str
     outcome_label: str
     replied_on: dt.date | None
+    withdrawal_pending: bool = Field(description="申请人已申请撤回，待受理机关确认")
     notices: list[NoticeOut]
     fees: list[FeeOut]
     reply: ReplyOut | None
@@ -186,8 +187,9 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     }
 
 
-@router.get("/track", response=TrackOut, summary="凭受理编号和查询密码查询（公众）")
-def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
+def _ticket_application(number: str, code: str) -> Application:
+    """The application whose number and query code these are (404 otherwise; 429 when the
+    code was mistyped too often)."""
     try:
         ticket = verify_ticket(number, code)
     except TicketLocked as exc:
@@ -200,6 +202,32 @@ def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
     )
     if app is None:
         raise HttpError(404, "受理编号或查询密码不正确。")
+    return app
+
+
+@router.get("/track", response=TrackOut, summary="凭受理编号和查询密码查询（公众）")
+def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
+    return _track_out(_ticket_application(number, code))
+
+
+class WithdrawIn(Schema):
+    number: str
+    code: str
+    reason: str = Field("", description="撤回说明（可不填，最多 500 字）")
+
+
+@router.post("/track/withdraw", response=TrackOut, summary="凭受理编号和查询密码撤回申请（公众）")
+def track_withdraw(request: HttpRequest, payload: WithdrawIn) -> dict[str, Any]:
+    """Proposes 其他处理 3; the body confirms it (services.application_withdraw_online)."""
+    app = _ticket_application(payload.number, payload.code)
+    try:
+        app = svc.application_withdraw_online(application=app, reason=payload.reason)
+    except svc.FoiError as exc:
+        raise _fail(exc) from None
+    return _track_out(app)
+
+
+def _track_out(app: Application) -> dict[str, Any]:
     doc = reply_document(app, masked=True) if app.outcome else None
     return {
         "number": app.number,
@@ -213,6 +241,7 @@ def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
         "outcome": app.outcome,
         "outcome_label": app.get_outcome_display() if app.outcome else "",
         "replied_on": app.replied_on,
+        "withdrawal_pending": app.proposed_outcome == "other_3",
         "notices": [
             {"on": e.on, "kind": e.kind, "label": e.get_kind_display(), "text": e.reason}
             for e in app.events.filter(public=True).order_by("on", "id")

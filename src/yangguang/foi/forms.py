@@ -98,6 +98,22 @@ class TrackForm(forms.Form):
     code = forms.CharField(label="查询密码", max_length=32)
 
 
+class WithdrawForm(forms.Form):
+    """撤回申请 on the tracking page: an explicit confirmation, an optional explanation."""
+
+    confirm = forms.BooleanField(
+        label="我确认撤回本申请：受理机关确认后将终止办理，不再作出答复",
+        error_messages={"required": "请勾选确认后再提交撤回。"},
+    )
+    reason = forms.CharField(
+        label="撤回说明（可不填）",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "撤回说明不能超过 500 字。"},
+    )
+
+
 class AssignForm(forms.Form):
     handler = forms.ModelChoiceField(label="承办人", queryset=Body.objects.none())
 

@@ -186,6 +186,7 @@ def _event(
     reason: str = "",
     data: dict[str, Any] | None = None,
     public: bool = True,
+    actor_name: str = "",
 ) -> ApplicationEvent:
     return ApplicationEvent.objects.create(
         application=app,
@@ -193,7 +194,7 @@ def _event(
         on=on,
         at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=_name(actor)[:150],
+        actor_name=(actor_name or _name(actor))[:150],
         reason=reason,
         data=data or {},
         public=public,
@@ -928,7 +929,8 @@ def application_reply(
 def application_close(
     *, actor: User, application: Application, on: dt.date | None = None
 ) -> Application:
-    """Confirm a proposed lapse (其他处理 1 / 2) and end the application."""
+    """Confirm a proposed lapse (其他处理 1 / 2) or an online withdrawal (其他处理 3) and end
+    the application."""
     proposed = (
         Application.objects.filter(pk=application.pk)
         .values_list("proposed_outcome", flat=True)
@@ -939,6 +941,7 @@ def application_close(
     reasons = {
         "other_1": "申请人无正当理由逾期未补正，视为放弃申请，本机关不再处理该政府信息公开申请（条例第三十条）。",
         "other_2": "申请人逾期未按收费通知要求缴纳费用，视为放弃申请，本机关不再处理该政府信息公开申请（条例第四十二条）。",
+        "other_3": "申请人撤回申请（网上提出），本机关终止办理该政府信息公开申请。",
     }
     return application_reply(
         actor=actor,
@@ -947,6 +950,48 @@ def application_close(
         reason=reasons.get(proposed, "不再处理"),
         on=on,
     )
+
+
+WITHDRAW_REASON_CHARS = 500
+APPLICANT_ONLINE = "申请人（网上）"  # who did it, in the event and the audit log
+
+
+def application_withdraw_online(
+    *, application: Application, reason: str = "", today: dt.date | None = None
+) -> Application:
+    """The applicant asks, on the tracking page (number + query code), to withdraw: propose
+    其他处理 3 for the handler to confirm with `application_close`, as a lapse is proposed.
+    The body ends the processing and sends the closing notice, so the applicant cannot close
+    the application alone. Asking twice changes nothing. An application that is already
+    proposed for closing, or closed, cannot be withdrawn."""
+    today = today or _today()
+    reason = " ".join(reason.split())
+    if len(reason) > WITHDRAW_REASON_CHARS:
+        raise FoiError(f"撤回说明不能超过 {WITHDRAW_REASON_CHARS} 字。", "reason")
+    with transaction.atomic():
+        app = _lock(application)
+        if app.proposed_outcome == "other_3":
+            return app
+        if not app.is_open:
+            raise FoiError("该申请已办结，不能撤回。")
+        if app.proposed_outcome:
+            raise FoiError("该申请已拟办结，正在等待受理机关确认，无需撤回。")
+        before = audit.snapshot(app)
+        app.proposed_outcome = "other_3"
+        app.save(update_fields=["proposed_outcome", "updated_at"])
+        text = "申请人在网上申请撤回，待受理机关确认办结。" + (f"说明：{reason}" if reason else "")
+        _event(app, EventKind.WITHDRAWN, today, None, text, actor_name=APPLICANT_ONLINE)
+        audit.record(
+            actor=None,
+            actor_name=APPLICANT_ONLINE,
+            action="foi.application.withdraw_request",
+            obj=app,
+            body=app.body,
+            changes=audit.diff(before, audit.snapshot(app)),
+            reason=reason,
+        )
+        _notify(app, "withdraw_requested", "已收到您的撤回申请，受理机关确认后将终止办理。")
+    return app
 
 
 def application_withdraw(

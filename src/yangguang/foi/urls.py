@@ -9,6 +9,7 @@ portal_urlpatterns = [
     path("foi/track/", views.track, name="foi_track"),
     path("foi/track/<str:number>/", views.track_detail, name="foi_track_detail"),
     path("foi/track/<str:number>/reply/", views.track_reply, name="foi_track_reply"),
+    path("foi/track/<str:number>/withdraw/", views.track_withdraw, name="foi_track_withdraw"),
     path(
         "foi/track/<str:number>/reply.docx",
         views.track_reply,

@@ -38,6 +38,7 @@ from yangguang.foi.forms import (
     ReplyForm,
     ReviewForm,
     TrackForm,
+    WithdrawForm,
 )
 from yangguang.foi.models import (
     OPEN_KEY_LIMIT,
@@ -185,7 +186,9 @@ def _tracked(request: HttpRequest, number: str) -> Application:
     return app
 
 
-def track_detail(request: HttpRequest, number: str) -> HttpResponse:
+def track_detail(
+    request: HttpRequest, number: str, withdraw_form: WithdrawForm | None = None
+) -> HttpResponse:
     app = _tracked(request, number)
     events = app.events.filter(public=True).order_by("on", "id")
     return render(
@@ -198,8 +201,26 @@ def track_detail(request: HttpRequest, number: str) -> HttpResponse:
             "files": app.files.all() if app.outcome else [],
             "name": mask_name(app.applicant_name),
             "document": reply_document(app, masked=True) if app.outcome else None,
+            "withdraw_form": withdraw_form or WithdrawForm(),
         },
+        status=400 if withdraw_form is not None else 200,
     )
+
+
+@require_POST
+def track_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """撤回申请 from the tracking page: the applicant proved the query code in this session."""
+    app = _tracked(request, number)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.application_withdraw_online(application=app, reason=form.cleaned_data["reason"])
+        except svc.FoiError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已提交撤回申请，受理机关确认后将终止办理。")
+            return redirect("portal:foi_track_detail", number=app.number)
+    return track_detail(request, number, withdraw_form=form)
 
 
 def track_reply(request: HttpRequest, number: str, fmt: str = "html") -> HttpResponse:
