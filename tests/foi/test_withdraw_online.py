@@ -118,6 +118,17 @@ def test_withdraw_refused_when_closed_or_already_proposed(
     assert not app.events.filter(kind=EventKind.WITHDRAWN).exists()
 
 
+def test_withdraw_after_the_reply_shows_why_on_the_page(
+    registered: tuple[Application, str], client: Client, world: Any
+) -> None:
+    """Replied between the page load and the click: the refusal is shown, not swallowed."""
+    app, code = registered
+    c = _tracked_client(client, app, code)
+    s.application_reply(actor=world.handler_a, application=app, outcome="disclose")
+    r = c.post(f"/foi/track/{app.number}/withdraw/", {"confirm": "on"})
+    assert r.status_code == 400 and "已办结，不能撤回" in r.content.decode()
+
+
 def test_withdraw_reason_too_long_is_refused(registered: tuple[Application, str]) -> None:
     app, _ = registered
     with pytest.raises(s.FoiError, match="不能超过 500 字"):

@@ -491,8 +491,8 @@ class TantivyBackend(SearchBackend):
         Why the sample is skipped up to EXACT_UPPER: the cost of counting is walking the rarest
         word's postings, which the sample walks too. At 1 M documents an AND of two common
         words (rarest word ~60,000 documents) often matches a few thousand: sample then exact
-        count cost 2.5 ms, the exact count alone 1.2–2.2 ms (bench queries: 1.91 ms of counting
-        per query on average against 2.21, and 146 of 300 exact instead of 114)."""
+        count cost 2.2–3.5 ms, the exact count alone 1.2–2.2 ms (bench queries: 1.91 ms of
+        counting per query on average against 2.21, and 146 of 300 exact instead of 114)."""
         aggs = {**_TOTAL, **_facet_aggs(names)}
         if upper <= EXACT_UPPER:
             exact = searcher.aggregate(restrict(match), aggs)
