@@ -310,19 +310,12 @@ def test_correcting_a_published_document_reindexes_and_rechecks(world: World) ->
     assert "13812345678" not in pub.body_html and pub.summary == "更正：补充内容概述"
 
 
-def test_attachment_findings_cannot_be_masked_only_kept(world: World) -> None:
-    import io
-
-    import openpyxl
-
+def test_pdf_attachment_findings_cannot_be_masked_only_kept(world: World) -> None:
+    # docx/xlsx findings are masked in the file (test_attachment_masking.py); a PDF's are not.
+    from tests.disclosure.conftest import pdf_with_text
     from yangguang.disclosure.files import check_upload
 
-    wb = openpyxl.Workbook()
-    wb.active.append(["姓名", "银行卡号"])
-    wb.active.append(["张三", "4111111111111111"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    f = check_upload("名单.xlsx", buf.getvalue(), max_bytes=10**7)
+    f = check_upload("名单.pdf", pdf_with_text("Zhang San 4111111111111111"), max_bytes=10**7)
     pub = services.publication_create(
         actor=world.editor_a,
         body=world.body_a,

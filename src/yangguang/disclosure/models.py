@@ -357,6 +357,12 @@ class PrivacyFinding(models.Model):
         return self.publication.body_id, self.publication.body.region.path
 
     @property
+    def attachment_id(self) -> int | None:
+        """The attachment a finding was made in (field "attachment:<id>"), else None."""
+        pk = self.field.removeprefix("attachment:")
+        return int(pk) if pk != self.field and pk.isdecimal() and len(pk) <= 18 else None
+
+    @property
     def field_label(self) -> str:
         if self.field.startswith("attachment:"):
             return "附件"

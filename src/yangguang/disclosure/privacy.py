@@ -183,3 +183,15 @@ def scan_fields(fields: dict[str, str]) -> list[tuple[str, Finding]]:
     for name, text in fields.items():
         out.extend((name, f) for f in scan(text))
     return out
+
+
+# Letters and digits, half- and full-width: a hit glued to one of them is part of a longer code.
+_ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+
+
+def occurrence_re(text: str) -> re.Pattern[str]:
+    """Where a finding's text occurs as a whole token, as `scan` reads numbers: not glued to a
+    letter or digit, so masking 13812345678 leaves an order number 2138123456789012 alone."""
+    head = f"(?<![{_ALNUM}])" if text[:1].isalnum() else ""
+    tail = f"(?![{_ALNUM}])" if text[-1:].isalnum() else ""
+    return re.compile(head + re.escape(text) + tail)

@@ -11,6 +11,7 @@ changing validity write a `search.reindex` outbox message in the same transactio
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 
 import nh3
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,7 +30,7 @@ from yangguang.core.calendar import current_calendar
 from yangguang.core.models import OutboxMessage
 from yangguang.core.rules import define, get_rule
 from yangguang.disclosure import privacy
-from yangguang.disclosure.files import CheckedFile, extract_text
+from yangguang.disclosure.files import MASKABLE_KINDS, CheckedFile, extract_text, mask_in_file
 from yangguang.disclosure.models import (
     PUBLIC_Q,
     Attachment,
@@ -473,51 +475,177 @@ def open_findings(pub: Publication) -> list[PrivacyFinding]:
     return list(pub.findings.filter(submission=pub.submission_count, status=FindingStatus.OPEN))
 
 
+ATTACHMENT_NOT_MASKABLE = "附件中的内容无法在线遮盖：请退回发布员替换附件，或填写理由后保留。"
+ATTACHMENT_MASK_FAILED = (
+    "未能在附件“{name}”中自动遮盖该内容（它可能由公式计算得出、位于图表或脚注中，"
+    "或被拆分在不同单元格里），附件未作任何改动：请退回发布员修改后重新上传附件，"
+    "或填写理由后保留。"
+)
+
+
 def finding_resolve(
     *, actor: User, finding: PrivacyFinding, action: str, reason: str = ""
 ) -> PrivacyFinding:
     """Mask a finding (replace it in the publication with its masked form) or keep it with a
-    reason. Only while the publication is waiting for review, by a reviewer of its body."""
+    reason. Only while the publication is waiting for review, by a reviewer of its body.
+
+    A finding in a docx/xlsx attachment is masked in the file itself (DOMAIN.md §2: personal
+    information must not leak into what is published — a 补贴 recipient list is the classic
+    case): see `_masked_attachment` and `_replace_attachment`."""
     require(actor, "publication.review", finding)
-    with transaction.atomic():
-        pub = _transition(finding.publication, {State.SUBMITTED}, "处理检查结果")
-        f = PrivacyFinding.objects.select_for_update().get(pk=finding.pk)
-        if f.status != FindingStatus.OPEN:
-            raise DisclosureError("该项已处理。")
-        if action == "mask":
-            if f.field.startswith("attachment:"):
-                raise DisclosureError(
-                    "附件中的内容无法在线遮盖：请退回发布员替换附件，或填写理由后保留。"
-                )
-            if f.field == "title":
-                pub.title = pub.title.replace(f.text, f.masked)
-            elif f.field == "summary":
-                pub.summary = pub.summary.replace(f.text, f.masked)
+    prepared: _MaskedFile | None = None
+    if (
+        action == "mask"
+        and finding.attachment_id is not None
+        and finding.status == FindingStatus.OPEN
+        and finding.publication.state == State.SUBMITTED
+    ):
+        # Rewriting a large workbook takes seconds: done before the transaction, which on
+        # SQLite holds the one write lock of the whole database. Checked again under the lock.
+        prepared = _masked_attachment(finding)
+    written: list[tuple[Storage, str]] = []  # files this call stored: removed if it rolls back
+    try:
+        with transaction.atomic():
+            pub = _transition(finding.publication, {State.SUBMITTED}, "处理检查结果")
+            f = PrivacyFinding.objects.select_for_update().get(pk=finding.pk)
+            if f.status != FindingStatus.OPEN:
+                raise DisclosureError("该项已处理。")
+            now = timezone.now()
+            changes: dict[str, Any] = {"finding": f.pk, "kind": f.kind, "field": f.field}
+            if action == "mask":
+                if f.field.startswith("attachment:"):
+                    prepared = prepared or _masked_attachment(f)
+                    changes.update(
+                        _replace_attachment(pub, f, prepared, actor=actor, now=now, written=written)
+                    )
+                else:
+                    if f.field == "title":
+                        pub.title = pub.title.replace(f.text, f.masked)
+                    elif f.field == "summary":
+                        pub.summary = pub.summary.replace(f.text, f.masked)
+                    else:
+                        pub.body_html = pub.body_html.replace(f.text, f.masked)
+                        pub.body_text = html_to_text(pub.body_html)
+                    pub.save()
+                f.status = FindingStatus.MASKED
+            elif action == "keep":
+                reason = reason.strip()
+                if not reason:
+                    raise DisclosureError("保留须填写理由。", "reason")
+                f.status = FindingStatus.KEPT
+                f.reason = reason
             else:
-                pub.body_html = pub.body_html.replace(f.text, f.masked)
-                pub.body_text = html_to_text(pub.body_html)
-            pub.save()
-            f.status = FindingStatus.MASKED
-        elif action == "keep":
-            reason = reason.strip()
-            if not reason:
-                raise DisclosureError("保留须填写理由。", "reason")
-            f.status = FindingStatus.KEPT
-            f.reason = reason
-        else:
-            raise DisclosureError("未知的处理方式。")
-        f.resolved_by = actor
-        f.resolved_at = timezone.now()
-        f.save()
-        audit.record(
-            actor=actor,
-            action=f"publication.finding_{action}",
-            obj=pub,
-            body=pub.body,
-            changes={"finding": f.pk, "kind": f.kind, "field": f.field},
-            reason=reason,
-        )
+                raise DisclosureError("未知的处理方式。")
+            f.resolved_by = actor
+            f.resolved_at = now
+            f.save()
+            audit.record(
+                actor=actor,
+                action=f"publication.finding_{action}",
+                obj=pub,
+                body=pub.body,
+                changes=changes,
+                reason=reason,
+            )
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
     return f
+
+
+@dataclass(frozen=True)
+class _MaskedFile:
+    """An attachment's new content with a finding masked, and the content it was made from."""
+
+    attachment_id: int
+    old_sha256: str
+    data: bytes
+    text: str
+
+
+def _masked_attachment(f: PrivacyFinding) -> _MaskedFile:
+    """The finding's attachment with every occurrence of its text masked (reads, writes nothing).
+    Raises DisclosureError for kinds we cannot rewrite, and when the file cannot be masked
+    completely — the reviewer then returns the draft or keeps the finding with a reason."""
+    att = Attachment.objects.filter(
+        pk=f.attachment_id or 0, publication_id=f.publication_id
+    ).first()
+    if att is None or att.kind not in MASKABLE_KINDS:
+        raise DisclosureError(ATTACHMENT_NOT_MASKABLE)
+    failed = DisclosureError(ATTACHMENT_MASK_FAILED.format(name=att.original_name))
+    try:
+        with att.file.open("rb") as fh:
+            data = fh.read()
+    except OSError:
+        raise DisclosureError(
+            f"附件“{att.original_name}”的文件缺失，无法遮盖：请退回发布员重新上传附件。"
+        ) from None
+    new_data = mask_in_file(att.kind, data, f.text, f.masked)
+    if new_data is None:
+        raise failed
+    text = extract_text(att.kind, new_data)
+    # The reviewer's promise is about what the check reads: the text must have left it; an
+    # empty text means the new file could not be read back.
+    if not text.strip() or privacy.occurrence_re(f.text).search(text):
+        raise failed
+    return _MaskedFile(att.pk, att.sha256, new_data, text)
+
+
+def _replace_attachment(
+    pub: Publication,
+    f: PrivacyFinding,
+    new: _MaskedFile,
+    *,
+    actor: User,
+    now: dt.datetime,
+    written: list[tuple[Storage, str]],
+) -> dict[str, Any]:
+    """Store the masked file as the attachment's file (new sha256, size, path and extracted
+    text). Other open findings of the same attachment whose text is gone from the new file are
+    marked masked too — the data they point at no longer exists, and a second "mask" could not
+    find it. The old file, which holds the personal data, is deleted once the transaction
+    commits. Returns the audit changes."""
+    att = Attachment.objects.select_for_update().get(pk=new.attachment_id, publication=pub)
+    if att.sha256 != new.old_sha256:
+        raise DisclosureError("附件已被他人修改，请刷新后重试。")
+    att.publication = pub  # attachment_path reads the body from it
+    old_name, old_size = att.file.name, att.size
+    att.sha256 = hashlib.sha256(new.data).hexdigest()
+    att.size = len(new.data)
+    att.text = new.text
+    att.file.save(att.original_name, ContentFile(new.data), save=False)
+    written.append((att.file.storage, att.file.name or ""))
+    att.save(update_fields=["file", "sha256", "size", "text"])
+
+    others = [
+        o
+        for o in PrivacyFinding.objects.select_for_update()
+        .filter(publication=pub, submission=f.submission, field=f.field, status=FindingStatus.OPEN)
+        .exclude(pk=f.pk)
+        if not privacy.occurrence_re(o.text).search(new.text)
+    ]
+    for o in others:
+        o.status = FindingStatus.MASKED
+        o.resolved_by = actor
+        o.resolved_at = now
+        o.save(update_fields=["status", "resolved_by", "resolved_at"])
+
+    storage = att.file.storage
+    if old_name and old_name != att.file.name:
+
+        def drop_old_file() -> None:
+            # Another attachment row may share the stored file (copied publications).
+            if not Attachment.objects.filter(file=old_name).exists():
+                storage.delete(old_name)
+
+        transaction.on_commit(drop_old_file)
+    return {
+        "attachment": att.pk,
+        "sha256": [new.old_sha256, att.sha256],
+        "size": [old_size, att.size],
+        "also_masked": [o.pk for o in others],
+    }
 
 
 def publication_return(*, actor: User, publication: Publication, reason: str) -> Publication:

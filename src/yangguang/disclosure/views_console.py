@@ -4,6 +4,7 @@ the privacy findings, publish / withdraw / validity, the timeliness count (条�
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from yangguang.core.models import AuditEvent
 from yangguang.disclosure import services
+from yangguang.disclosure.files import MASKABLE_KINDS
 from yangguang.disclosure.forms import (
     FiscalUploadForm,
     ImportForm,
@@ -27,6 +29,7 @@ from yangguang.disclosure.forms import (
     ValidityForm,
 )
 from yangguang.disclosure.models import (
+    Attachment,
     CatalogueNode,
     FindingStatus,
     PrivacyFinding,
@@ -181,15 +184,40 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding on the review page, with the attachment it was found in (if any) and whether
+    the reviewer can mask it online: text fields and docx/xlsx attachments, not PDF or images."""
+
+    finding: PrivacyFinding
+    attachment: Attachment | None
+    maskable: bool
+
+
+def _finding_rows(
+    findings: list[PrivacyFinding], attachments: list[Attachment]
+) -> list[FindingRow]:
+    by_id = {a.pk: a for a in attachments}
+    rows = []
+    for f in findings:
+        att = by_id.get(f.attachment_id) if f.attachment_id is not None else None
+        in_file = f.field.startswith("attachment:")
+        rows.append(
+            FindingRow(f, att, not in_file or (att is not None and att.kind in MASKABLE_KINDS))
+        )
+    return rows
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One publication in the console: metadata, state, actions, findings and its history."""
     pub = publication_for(request.user, pk)
     findings = list(
-        PrivacyFinding.objects.filter(publication=pub, submission=pub.submission_count).order_by(
-            "id"
-        )
+        PrivacyFinding.objects.filter(publication=pub, submission=pub.submission_count)
+        .select_related("resolved_by")
+        .order_by("id")
     )
+    attachments = list(pub.attachments.all())
     events = AuditEvent.objects.filter(
         object_type="disclosure.publication", object_id=str(pub.pk)
     ).order_by("at", "id")[:100]
@@ -197,9 +225,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "pub": pub,
         "findings": findings,
+        "finding_rows": _finding_rows(findings, attachments),
         "open_findings": sum(1 for f in findings if f.status == FindingStatus.OPEN),
         "events": events,
-        "attachments": pub.attachments.all(),
+        "attachments": attachments,
         "interprets": pub.interprets.all(),
         "interpretations": pub.interpretations.all(),
         "can_edit": pub.state in services.EDITABLE_STATES and can(user, "publication.change", pub),
@@ -337,7 +366,7 @@ def finding(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
         raise Http404("未找到")
     f.publication = pub
     try:
-        services.finding_resolve(
+        resolved = services.finding_resolve(
             actor=_user(request),
             finding=f,
             action=request.POST.get("action", ""),
@@ -345,7 +374,28 @@ def finding(request: HttpRequest, pk: int, finding_id: int) -> HttpResponse:
         )
     except DisclosureError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, _resolved_message(pub, resolved))
     return redirect("console:disclosure_detail", pk=pk)
+
+
+def _resolved_message(pub: Publication, f: PrivacyFinding) -> str:
+    if f.status == FindingStatus.KEPT:
+        return "已保留，理由已记录。"
+    if f.attachment_id is None:
+        return f"已遮盖为 {f.masked}。"
+    att = pub.attachments.filter(pk=f.attachment_id).first()
+    name = att.original_name if att is not None else "附件"
+    # Findings of the same text that vanished with it were resolved in the same call (same time).
+    also = (
+        PrivacyFinding.objects.filter(
+            publication=pub, field=f.field, status=FindingStatus.MASKED, resolved_at=f.resolved_at
+        )
+        .exclude(pk=f.pk)
+        .count()
+    )
+    extra = f"同一附件中另有 {also} 项相同内容已一并遮盖。" if also else ""
+    return f"已在附件“{name}”中遮盖为 {f.masked}，附件文件已更新。{extra}"
 
 
 @login_required
