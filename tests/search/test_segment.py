@@ -209,6 +209,22 @@ def test_fast_normalisation_is_the_translate_table(text: str) -> None:
     assert seg.index_tokens(text) == _reference_tokens(seg, text)
 
 
+def test_memoised_expansions_stay_exact_when_emptied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-word memo of search-mode expansions is emptied when full: what it returns
+    afterwards is still cut_for_search's tokens (plus the long sub-words)."""
+    seg = Segmenter()
+    monkeypatch.setattr(segment._Expansions, "MAX_WORDS", 3)
+    texts = (
+        "城乡居民医疗保险参保登记，生态环境保护督察反馈问题整改方案",
+        "住房公积金提取办法（2026年第1季度）",
+        "一网通办 最多跑一次 中华人民共和国政府信息公开条例",
+    )
+    for _ in range(2):  # the second round meets words the memo dropped
+        for text in texts:
+            assert seg.index_tokens(text) == _reference_tokens(seg, text)
+    assert len(seg._expansions) <= 3
+
+
 def test_synonyms_expand_both_ways() -> None:
     seg = Segmenter()
     for query, other in (

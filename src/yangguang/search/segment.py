@@ -356,7 +356,7 @@ class Segmenter:
                 # A high frequency so the term beats the default dictionary's split.
                 self._jieba.add_word(word, 200000, None)
         self._added = frozenset(words) - _builtin_words()
-        self._long_subwords: dict[str, str] = {}
+        self._expansions = _Expansions(self)
 
     def __reduce__(self) -> tuple[type[Segmenter], tuple[Dictionary]]:
         """Pickled as its dictionary (jieba-rs is not picklable): another process (a rebuild's
@@ -365,32 +365,32 @@ class Segmenter:
 
     # -- indexing -----------------------------------------------------------------------------
     def index_tokens(self, text: str) -> str:
-        """Search-mode tokens of `text`, space separated, punctuation removed."""
+        """Search-mode tokens of `text`, space separated, punctuation removed: jieba's
+        `cut_for_search` (each word preceded by its 2- and 3-character dictionary sub-words)
+        plus the long sub-words (`_LongSubwords`). The precise cut, with each word's expansion
+        memoised, gives the same tokens for about three quarters of the instructions
+        (`cut_for_search` looks up every sub-word of every word of every document; a corpus
+        repeats its words)."""
         if not text:
             return ""
         text = normalize_ordinals(_map_chars(text))
         # The text has single spaces only, each cut as a " " token: joined, it is three spaces.
-        tokens = " ".join(self._jieba.cut_for_search(text)).replace("   ", " ").strip()
-        return _LONG_WORD.sub(self._with_long_subwords, tokens)
+        words = self._jieba.cut(text)
+        return " ".join(map(self._expansions.__getitem__, words)).replace("   ", " ").strip()
 
     def _with_long_subwords(self, match: re.Match[str]) -> str:
         """A word of 5+ characters preceded by its dictionary sub-words of 4+ characters.
         jieba's search mode only emits the 2- and 3-character ones, so 生态环境保护 would not
         yield 生态环境 or 环境保护, nor 城乡居民医疗保险 医疗保险 — a query for those would miss
-        the document (a query word matches its own token). Memoised: such words are few."""
+        the document (a query word matches its own token)."""
         word = match.group()
-        extra = self._long_subwords.get(word)
-        if extra is None:
-            if len(self._long_subwords) > 100_000:
-                self._long_subwords.clear()
-            n = len(word)
-            extra = " ".join(
-                sub
-                for size in range(4, n)
-                for i in range(n - size + 1)
-                if self._jieba.has_word(sub := word[i : i + size])
-            )
-            self._long_subwords[word] = extra
+        n = len(word)
+        extra = " ".join(
+            sub
+            for size in range(4, n)
+            for i in range(n - size + 1)
+            if self._jieba.has_word(sub := word[i : i + size])
+        )
         return f"{extra} {word}" if extra else word
 
     # -- queries ------------------------------------------------------------------------------
@@ -415,6 +415,38 @@ class Segmenter:
 
     def has_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word))
+
+
+class _Expansions(dict[str, str]):
+    """word → what the index holds for it: the word preceded by its search-mode sub-words, as
+    `cut_for_search` emits them (jieba-rs: the 2-character dictionary words inside a word of 3+
+    characters, then the 3-character ones inside a word of 4+), then the 4+-character ones of
+    a run of 5+ Chinese characters (`_with_long_subwords`). Filled as words are met; emptied
+    when it grows past MAX_WORDS (a rebuild meets a few hundred thousand distinct words)."""
+
+    MAX_WORDS = 500_000
+
+    def __init__(self, segmenter: Segmenter) -> None:
+        super().__init__()
+        self._segmenter = segmenter
+
+    def __missing__(self, word: str) -> str:
+        n = len(word)
+        if n <= 2:
+            expansion = word
+        else:
+            has_word = self._segmenter._jieba.has_word
+            parts = [sub for i in range(n - 1) if has_word(sub := word[i : i + 2])]
+            if n > 3:
+                parts += [sub for i in range(n - 2) if has_word(sub := word[i : i + 3])]
+            parts.append(word)
+            expansion = " ".join(parts)
+            if n >= 5:
+                expansion = _LONG_WORD.sub(self._segmenter._with_long_subwords, expansion)
+        if len(self) >= self.MAX_WORDS:
+            self.clear()
+        self[word] = expansion
+        return expansion
 
 
 def _builtin_words() -> frozenset[str]:
