@@ -64,6 +64,12 @@ BROAD_MATCHES = 100_000  # more matches (estimated from word frequencies): ranke
 ESTIMATE_ABOVE = 100_000  # more matches (estimated from the sample): total estimated too
 SAMPLE_BUCKETS = 16  # 1/16 of the documents form the sample
 BUILD_CHUNK = 200  # documents per message to a rebuild process
+# A rebuild process's indexing memory. tantivy writes a segment each time it fills, and the
+# merge policy merges eight segments of a size into one — on one core, after the build: with
+# 256 MB a 1 M-document rebuild made twelve segments whose merge took 37 of its 337 s (this
+# machine, 2 cores); with 1 GB it makes four and nothing is merged: 294 s. The memory is
+# taken as documents come (pages of the arena), so a small rebuild does not use it all.
+REBUILD_HEAP = 1_000_000_000
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -191,7 +197,7 @@ class TantivyBackend(SearchBackend):
         self,
         docs: Iterable[SearchDocument],
         *,
-        heap: int = 256_000_000,
+        heap: int = REBUILD_HEAP,
         workers: int = 1,
     ) -> int:
         """Rebuild: readers see the old index until the new one is complete. With `workers` > 1
@@ -248,9 +254,9 @@ class TantivyBackend(SearchBackend):
         index = self._open()
         writer = index.writer(heap_size=15_000_000, num_threads=1)
         writer.garbage_collect_files()
-        # An empty commit applies the merge policy to the installed segments now (at 1 M
-        # documents: twelve of ~88,000, merged into one), instead of in the next outbox commit,
-        # which would wait for it.
+        # An empty commit applies the merge policy to the installed segments now (with
+        # REBUILD_HEAP a 1 M-document rebuild has four, which it leaves alone; eight or more of
+        # a size are merged), instead of in the next outbox commit, which would wait for it.
         writer.commit()
         writer.wait_merging_threads()
         self._index = index
