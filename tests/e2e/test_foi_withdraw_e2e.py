@@ -39,7 +39,15 @@ def test_citizen_withdraws_on_a_phone(
     assert page.locator("#id_confirm:invalid").count() == 1
     assert page.locator("#withdraw-pending").count() == 0
     page.get_by_label("撤回说明（可不填）").fill("已从政府网站找到")
-    page.get_by_label("我确认撤回本申请", exact=False).check()
+    confirm = page.get_by_label("我确认撤回本申请", exact=False)
+    # Big enough to tap on a phone: the box and the margin around it make 44 px.
+    box = confirm.bounding_box()
+    assert box is not None and box["height"] >= 28
+    margin = page.evaluate(
+        "el => parseFloat(getComputedStyle(el).marginTop)", confirm.element_handle()
+    )
+    assert box["height"] + 2 * margin >= 44
+    confirm.check()
     page.screenshot(path=screenshot_dir / "foi-withdraw-form-phone.png", full_page=True)
     page.get_by_role("button", name="提交撤回").click()
     page.locator("#withdraw-pending").wait_for()
