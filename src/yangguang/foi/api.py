@@ -19,6 +19,7 @@ from yangguang.core.tracking import TicketLocked, verify_ticket
 from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document
 from yangguang.foi.models import Application, FeeNotice
+from yangguang.foi.online import API_KEY_MIN_REPLAY, OnlineSubmission
 from yangguang.foi.outcomes import OUTCOMES
 from yangguang.foi.selectors import applicant_view, application_visible_to, urgency_order
 from yangguang.foi.validators import mask_name
@@ -54,7 +55,15 @@ class ApplicantIn(Schema):
 
 class SubmitIn(ApplicantIn):
     body: str = Field(description="受理机关统一社会信用代码")
-    idempotency_key: str = Field("", max_length=60, description="重复提交时返回同一申请")
+    idempotency_key: str = Field(
+        "",
+        max_length=60,
+        description=(
+            "幂等键：用同一键和相同内容重试时返回同一申请；键长至少 "
+            f"{API_KEY_MIN_REPLAY} 个字符（如 UUID）时，重试也返回同一查询密码。"
+            "同一键用于内容不同的申请时返回 409。"
+        ),
+    )
 
 
 class RegisterIn(ApplicantIn):
@@ -66,7 +75,12 @@ class RegisterIn(ApplicantIn):
 
 class ReceiptOut(Schema):
     number: str
-    code: str | None = Field(description="查询密码，只返回一次；重复提交时为 null")
+    code: str | None = Field(
+        description=(
+            "查询密码（系统只保存其摘要）。重复提交时：幂等键至少 "
+            f"{API_KEY_MIN_REPLAY} 个字符则返回同一查询密码，否则为 null"
+        )
+    )
     received_on: dt.date
     due_on: dt.date | None
 
@@ -170,12 +184,21 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     body = Body.objects.filter(credit_code=payload.body.strip().upper(), is_active=True).first()
     if body is None:
         raise HttpError(400, "受理机关不存在：请填写正确的统一社会信用代码。")
+    key = payload.idempotency_key
+    # A retry (lost response, client timeout) gets the same code back, derived from the key
+    # (foi.online), but only for a key long enough not to be guessed.
+    submission = (
+        OnlineSubmission("api", key, may_reveal=len(key) >= API_KEY_MIN_REPLAY) if key else None
+    )
     try:
         result = svc.application_submit_online(
-            body=body,
-            data=payload.to_input(),
-            idempotency_key=f"api:{payload.idempotency_key}" if payload.idempotency_key else None,
+            body=body, data=payload.to_input(), submission=submission
         )
+    except svc.SubmissionConflict:
+        # Says nothing about the application that holds the key.
+        raise HttpError(
+            409, "该幂等键已用于另一份内容不同的申请，请更换 idempotency_key 后重新提交。"
+        ) from None
     except svc.FoiError as exc:
         raise _fail(exc) from None
     app = result.application

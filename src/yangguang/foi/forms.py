@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from yangguang.foi.models import (
     ApplicantKind,
@@ -18,11 +18,13 @@ from yangguang.foi.models import (
     ReviewKind,
     ReviewResult,
 )
+from yangguang.foi.online import form_token_issued, new_form_token
 from yangguang.foi.outcomes import Outcome
 from yangguang.foi.services import CONSULTATION_ANSWERS, ApplicantInput, FoiError, applicant_errors
 from yangguang.orgs.models import Body
 
 DATE = forms.DateInput(attrs={"type": "date"})
+STALE_FORM = "页面已过期，请核对填写的内容后再次点击“提交申请”。"
 
 
 class ApplicantForm(forms.Form):
@@ -73,12 +75,31 @@ class PublicApplicationForm(ApplicantForm):
     body = forms.ModelChoiceField(
         label="受理机关", queryset=Body.objects.filter(is_active=True), empty_label="请选择"
     )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Idempotency key and secret of the query code (foi.online): server-generated, per session.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     field_order = ["body"]
 
     @staticmethod
-    def new_token() -> str:
-        return uuid.uuid4().hex
+    def new_token(session_key: str) -> str:
+        return new_form_token(session_key)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A token the server did not issue (missing, mistyped, forged, or from before a key
+        # change) cannot name a submission. The citizen sees a banner, not a hidden-field error,
+        # and the view hands out a fresh token with everything typed kept.
+        if not form_token_issued(data.get("token") or ""):
+            self.add_error(None, STALE_FORM)
+        return data
+
+    def replace_token(self, token: str) -> None:
+        """Re-render this bound form with a fresh token: the old one is spent or invalid."""
+        if isinstance(self.data, QueryDict):
+            data = self.data.copy()  # request.POST is immutable; a copy keeps multi-values
+            data["token"] = token
+            self.data = data
+        else:
+            self.data = {**self.data, "token": token}
 
 
 class RegisterForm(ApplicantForm):

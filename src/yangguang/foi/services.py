@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -21,9 +22,9 @@ from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.calendar import current_calendar
-from yangguang.core.models import OutboxMessage
+from yangguang.core.models import OutboxMessage, TrackingTicket
 from yangguang.core.rules import get_rule
-from yangguang.core.tracking import issue_ticket
+from yangguang.core.tracking import IssuedTicket, issue_ticket, next_number
 from yangguang.core.workdays import WorkCalendar
 from yangguang.foi import fees
 from yangguang.foi.clock import (
@@ -54,6 +55,7 @@ from yangguang.foi.models import (
     ReviewResult,
     State,
 )
+from yangguang.foi.online import OnlineSubmission
 from yangguang.foi.outcomes import OUTCOMES, TERMINATING
 from yangguang.foi.validators import phone_error, resident_id_error
 from yangguang.orgs.access import can, require
@@ -284,8 +286,13 @@ def _create(
     received_on: dt.date,
     actor: User | None,
     idempotency_key: str | None = None,
+    code: str | None = None,
 ) -> tuple[Application, str]:
-    issued = issue_ticket("YSQ", received_on.year)
+    issued = (
+        issue_ticket("YSQ", received_on.year)
+        if code is None
+        else _issue_ticket_with_code(received_on.year, code)
+    )
     app = Application(
         number=issued.number,
         ticket=issued.ticket,
@@ -302,32 +309,56 @@ def _create(
     return app, issued.code
 
 
+def _issue_ticket_with_code(year: int, code: str) -> IssuedTicket:
+    """core.tracking.issue_ticket with a given code (an online submission's derived code, see
+    foi.online) instead of a random one. It mirrors issue_ticket. Only the hash is stored, and
+    hashing happens before the sequence lock because argon2 is deliberately slow."""
+    code_hash = make_password(code)
+    with transaction.atomic():
+        number = next_number("YSQ", year)
+        ticket = TrackingTicket.objects.create(number=number, kind="YSQ", code_hash=code_hash)
+    return IssuedTicket(ticket, code)
+
+
 @dataclass
 class Submitted:
     application: Application
-    code: str | None  # None when the submission was a repeat of an earlier one (idempotency)
+    # The plain query code to show. None on a retry that may not see it again (a web token
+    # from another session, a short API key).
+    code: str | None
     warnings: list[str] = field(default_factory=list)
+    replay: bool = False  # an earlier submission with the same idempotency key was returned
+
+
+class SubmissionConflict(FoiError):
+    """The idempotency key already names a different application. The caller must not reveal
+    anything about it: the key may have been copied, or a form was edited after submission."""
 
 
 def application_submit_online(
     *,
     body: Body,
     data: ApplicantInput,
-    idempotency_key: str | None = None,
+    submission: OnlineSubmission | None = None,
     today: dt.date | None = None,
 ) -> Submitted:
     """A citizen's online application (public). The receipt the system shows at once is the
-    confirmation of receipt, so the receipt date is the day of submission (条例 Art. 31(3))."""
+    confirmation of receipt, so the receipt date is the day of submission (条例 Art. 31(3)).
+
+    With `submission`, the application is idempotent. A retry with the same secret and the same
+    data returns the same application and, when `submission.may_reveal`, the same query code: it
+    is derived from the secret (foi.online), so a citizen whose browser followed the retry's
+    response still gets a working code. A retry with different data raises SubmissionConflict."""
     data = data.cleaned()
     errors = applicant_errors(data)
     if not body.is_active:
         errors[""] = "该机关暂不受理网上申请。"
     if errors:
         raise FoiError(errors)
-    if idempotency_key:
-        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+    if submission is not None:
+        existing = _by_key(submission.idempotency_key)
         if existing is not None:
-            return Submitted(existing, None)
+            return _replay(existing, body=body, data=data, submission=submission)
     today = today or _today()
     try:
         with transaction.atomic():
@@ -338,7 +369,8 @@ def application_submit_online(
                 submitted_on=today,
                 received_on=today,
                 actor=None,
-                idempotency_key=idempotency_key,
+                idempotency_key=submission.idempotency_key if submission is not None else None,
+                code=submission.code if submission is not None else None,
             )
             _event(app, EventKind.SUBMITTED, today, None, "网上提交申请")
             recompute(app)
@@ -352,12 +384,40 @@ def application_submit_online(
             )
             _notify(app, "received", f"您的政府信息公开申请已收到，受理编号 {app.number}。")
     except IntegrityError:
-        # The same form was submitted twice at the same moment: the first one won.
-        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+        # The same submission arrived twice at the same moment: the first one won.
+        if submission is None:
+            raise
+        existing = _by_key(submission.idempotency_key)
         if existing is None:
             raise
-        return Submitted(existing, None)
+        return _replay(existing, body=body, data=data, submission=submission)
     return Submitted(app, code)
+
+
+def _by_key(key: str) -> Application | None:
+    return Application.objects.filter(idempotency_key=key).first()
+
+
+REPLAY_CONFLICT = "该表单（或幂等键）已用于提交另一份内容不同的申请。"
+
+
+def _replay(
+    existing: Application, *, body: Body, data: ApplicantInput, submission: OnlineSubmission
+) -> Submitted:
+    """The earlier application, if this is the same submission. The same secret with other
+    data is someone else's copied key or a form edited after it was sent. Their submission is
+    refused, not silently swapped for the earlier one."""
+    if not _same_submission(existing, body, data):
+        raise SubmissionConflict(REPLAY_CONFLICT)
+    # The derived code opens this ticket: the key that found the row and the code both come
+    # from the same secret and SECRET_KEY (the tests check it against the stored hash).
+    return Submitted(existing, submission.code if submission.may_reveal else None, replay=True)
+
+
+def _same_submission(app: Application, body: Body, data: ApplicantInput) -> bool:
+    """The stored application holds exactly the (cleaned) input, so compare them field by field."""
+    stored = {name: getattr(app, name) for name in ApplicantInput.__dataclass_fields__}
+    return app.body_id == body.pk and stored == asdict(data)
 
 
 RECEIPT_RULE = {

@@ -5,7 +5,7 @@ from yangguang.foi import views
 portal_urlpatterns = [
     path("foi/apply/", views.apply, name="foi_apply"),
     path("foi/apply/guide-hint/", views.guide_hint, name="foi_guide_hint"),
-    path("foi/receipt/<str:token>/", views.receipt, name="foi_receipt"),
+    path("foi/receipt/<str:key>/", views.receipt, name="foi_receipt"),
     path("foi/track/", views.track, name="foi_track"),
     path("foi/track/<str:number>/", views.track_detail, name="foi_track_detail"),
     path("foi/track/<str:number>/reply/", views.track_reply, name="foi_track_reply"),

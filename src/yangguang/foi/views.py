@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from yangguang.core.calendar import current_calendar
@@ -23,6 +24,7 @@ from yangguang.core.workdays import MAX_YEAR, MIN_YEAR
 from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document, reply_docx
 from yangguang.foi.forms import (
+    STALE_FORM,
     AssignForm,
     AttachForm,
     ConsultEndForm,
@@ -48,6 +50,7 @@ from yangguang.foi.models import (
     ReviewCase,
     State,
 )
+from yangguang.foi.online import OnlineSubmission, form_token_bound, receipt_id
 from yangguang.foi.outcomes import OUTCOMES
 from yangguang.foi.selectors import (
     applicant_view,
@@ -61,7 +64,12 @@ from yangguang.orgs.access import can, require, visible_bodies_q, visible_region
 from yangguang.orgs.models import Body, Role, User
 
 PAGE_SIZE = 50
-SESSION_CODES = "foi_codes"  # token → {"number", "code"} until the receipt is shown
+# receipt id → {"number", "token"}; the token (the code's secret) is cleared once shown.
+SESSION_CODES = "foi_codes"
+REPLAY_REFUSED = (
+    "这份表单已经提交过。如需再次提交本页填写的申请，"
+    "请核对后再次点击“提交申请”（将作为一份新的申请）。"
+)
 SESSION_TRACKED = "foi_tracked"  # numbers verified with their query code in this session
 
 
@@ -80,28 +88,13 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PublicApplicationForm(request.POST)
         if form.is_valid():
-            body = form.cleaned_data["body"]
-            token = form.cleaned_data["token"]
-            try:
-                result = svc.application_submit_online(
-                    body=body,
-                    data=form.applicant_input(form.cleaned_data),
-                    idempotency_key=f"web:{token}",
-                )
-            except svc.FoiError as exc:
-                form.add_service_errors(exc)
-            else:
-                codes = request.session.get(SESSION_CODES, {})
-                if result.code is not None:
-                    codes[token] = {"number": result.application.number, "code": result.code}
-                    request.session[SESSION_CODES] = codes
-                elif token not in codes:
-                    codes[token] = {"number": result.application.number, "code": ""}
-                    request.session[SESSION_CODES] = codes
-                return redirect("portal:foi_receipt", token=token)
+            done = _submit(request, form)
+            if done is not None:
+                return done
+        elif STALE_FORM in form.non_field_errors():
+            form.replace_token(_form_token(request))
     else:
-        request.session.setdefault(SESSION_CODES, {})  # a session cookie before the POST
-        initial: dict[str, Any] = {"token": PublicApplicationForm.new_token()}
+        initial: dict[str, Any] = {"token": _form_token(request)}
         if fixed is not None:
             initial["body"] = fixed.pk
         form = PublicApplicationForm(initial=initial)
@@ -114,6 +107,68 @@ def apply(request: HttpRequest) -> HttpResponse:
         "foi/apply.html",
         {"form": form, "fixed": fixed, **_guide_context(selected)},
     )
+
+
+def _form_token(request: HttpRequest) -> str:
+    """A token for the form, bound to this browser's session (foi.online)."""
+    request.session.setdefault(SESSION_CODES, {})  # a session cookie before the POST
+    if request.session.session_key is None:
+        request.session.save()  # the token names the session key, so the key must exist now
+    return PublicApplicationForm.new_token(request.session.session_key or "")
+
+
+def _submit(request: HttpRequest, form: PublicApplicationForm) -> HttpResponse | None:
+    """Submit a valid form. Returns the redirect to the receipt, or None after adding errors
+    to the form (to render it again, with what was typed)."""
+    token = form.cleaned_data["token"]
+    # A retry may show the query code again only in the session the form was issued to.
+    # Anyone else holding the token gets the same refusal whatever data they send, so they
+    # learn neither the number, nor the code, nor whether their data matched.
+    bound = form_token_bound(token, request.session.session_key)
+    try:
+        result = svc.application_submit_online(
+            body=form.cleaned_data["body"],
+            data=form.applicant_input(form.cleaned_data),
+            submission=OnlineSubmission("web", token, may_reveal=bound),
+        )
+    except svc.SubmissionConflict:
+        _refuse_replay(request, form)
+        return None
+    except svc.FoiError as exc:
+        form.add_service_errors(exc)
+        return None
+    if result.replay and not bound:
+        _refuse_replay(request, form)
+        return None
+    _remember_receipt(request, token, result)
+    return redirect("portal:foi_receipt", key=receipt_id(token))
+
+
+def _refuse_replay(request: HttpRequest, form: PublicApplicationForm) -> None:
+    """This token already names an application this request may not see, or one with other
+    data. The citizen keeps what they typed and gets a fresh token: one more click submits it
+    as a new application, so it is never silently lost."""
+    form.add_error(None, REPLAY_REFUSED)
+    form.replace_token(_form_token(request))
+
+
+def _remember_receipt(request: HttpRequest, token: str, result: svc.Submitted) -> None:
+    """Record the receipt in the session for the receipt page.
+
+    The code itself is not stored: the session database row keeps only the token, which gives
+    nothing without SECRET_KEY. The receipt derives the code again and then clears the token.
+    Every response for one submission writes the same entry, so it does not matter which
+    request's session save lands last: the receipt has the code. A retry after the receipt
+    was shown does not show it again (once per session). The code shown earlier still works,
+    because it is the same code."""
+    codes = request.session.get(SESSION_CODES, {})
+    key = receipt_id(token)
+    entry = codes.get(key)
+    if entry is not None and entry.get("number") == result.application.number:
+        return
+    shown = token if result.code is not None else ""
+    codes[key] = {"number": result.application.number, "token": shown}
+    request.session[SESSION_CODES] = codes
 
 
 def guide_hint(request: HttpRequest) -> HttpResponse:
@@ -136,19 +191,21 @@ def _guide_context(body: Body | None) -> dict[str, Any]:
     return {"hint_body": body, "hint_excerpt": guide_excerpt(body), "hint_url": url}
 
 
-def receipt(request: HttpRequest, token: str) -> HttpResponse:
-    """The printable receipt: tracking number and query code, shown once."""
+@never_cache  # the code is shown once: no copy in the browser's or a proxy's cache
+def receipt(request: HttpRequest, key: str) -> HttpResponse:
+    """The printable receipt: tracking number and query code, shown once per session."""
     codes = request.session.get(SESSION_CODES, {})
-    entry = codes.get(token)
+    entry = codes.get(key)
     if entry is None:
         raise Http404("回执已失效")
     app = Application.objects.select_related("body").filter(number=entry["number"]).first()
     if app is None:
         raise Http404("回执已失效")
-    code = entry.get("code", "")
-    if code:
-        entry["code"] = ""  # show it once
-        codes[token] = entry
+    token = entry.get("token", "")
+    code = OnlineSubmission("web", token, may_reveal=True).code if token else ""
+    if token:
+        entry["token"] = ""  # show it once
+        codes[key] = entry
         request.session[SESSION_CODES] = codes
     return render(
         request,
