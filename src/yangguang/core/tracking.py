@@ -75,12 +75,15 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def issue_ticket(kind: str, year: int | None = None) -> IssuedTicket:
+def issue_ticket(kind: str, year: int | None = None, code: str | None = None) -> IssuedTicket:
     """A new tracking number for `kind` (year defaults to today's, Asia/Shanghai) and its query
-    code. Call it inside the service's transaction so number and case are saved together."""
+    code — random, or `code` when the caller derives it (an online submission's, see
+    foi.online). Call it inside the service's transaction so number and case are saved
+    together."""
     if year is None:
         year = timezone.localdate().year
-    code = new_code()
+    if code is None:
+        code = new_code()
     # Hash before taking the sequence lock: argon2 is deliberately slow.
     code_hash = make_password(code)
     with transaction.atomic():

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -22,9 +21,9 @@ from django.utils import timezone
 
 from yangguang.core import audit
 from yangguang.core.calendar import current_calendar
-from yangguang.core.models import OutboxMessage, TrackingTicket
+from yangguang.core.models import OutboxMessage
 from yangguang.core.rules import get_rule
-from yangguang.core.tracking import IssuedTicket, issue_ticket, next_number
+from yangguang.core.tracking import issue_ticket
 from yangguang.core.workdays import WorkCalendar
 from yangguang.foi import fees
 from yangguang.foi.clock import (
@@ -288,11 +287,7 @@ def _create(
     idempotency_key: str | None = None,
     code: str | None = None,
 ) -> tuple[Application, str]:
-    issued = (
-        issue_ticket("YSQ", received_on.year)
-        if code is None
-        else _issue_ticket_with_code(received_on.year, code)
-    )
+    issued = issue_ticket("YSQ", received_on.year, code)
     app = Application(
         number=issued.number,
         ticket=issued.ticket,
@@ -307,17 +302,6 @@ def _create(
     )
     app.save()
     return app, issued.code
-
-
-def _issue_ticket_with_code(year: int, code: str) -> IssuedTicket:
-    """core.tracking.issue_ticket with a given code (an online submission's derived code, see
-    foi.online) instead of a random one. It mirrors issue_ticket. Only the hash is stored, and
-    hashing happens before the sequence lock because argon2 is deliberately slow."""
-    code_hash = make_password(code)
-    with transaction.atomic():
-        number = next_number("YSQ", year)
-        ticket = TrackingTicket.objects.create(number=number, kind="YSQ", code_hash=code_hash)
-    return IssuedTicket(ticket, code)
 
 
 @dataclass
