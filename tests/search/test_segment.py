@@ -363,3 +363,16 @@ def test_only_administrators_edit_the_dictionary(world) -> None:  # type: ignore
         services.term_add(actor=world.handler_a, word="秸秆禁烧")
     with pytest.raises(services.DictionaryError):
         services.synonym_add(actor=world.anonymous, terms="a,b")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("workers", [1, 2])
+def test_segment_pairs_in_order_in_workers(workers: int) -> None:
+    """The bench's bare index segments through segment_pairs: the same tokens as index_tokens,
+    in order, whether the text travels to other processes (as UTF-8 bytes) or not."""
+    seg = segment.get_segmenter()
+    pairs = [
+        (f"标题{i}：住房公积金", f"第{i}季度生态环境保护督察，ＡＢＣ。" * 3) for i in range(450)
+    ]
+    got = list(segment.segment_pairs(pairs, workers=workers, chunk=100))
+    assert got == [(seg.index_tokens(t), seg.index_tokens(x)) for t, x in pairs]

@@ -609,10 +609,15 @@ def map_in_workers(
 def segment_pairs(
     pairs: Iterable[tuple[str, str]], *, workers: int = 1, chunk: int = 200
 ) -> Iterator[tuple[str, str]]:
-    """Segment (title, text) pairs in order, in `workers` processes (see map_in_workers)."""
+    """Segment (title, text) pairs in order, in `workers` processes (see map_in_workers). The
+    text travels as UTF-8 bytes (see tantivy_backend._packed: pickling a str keeps its UTF-8
+    form in the caller's str)."""
     seg = get_segmenter()
 
-    def both(pair: tuple[str, str]) -> tuple[str, str]:
-        return seg.index_tokens(pair[0]), seg.index_tokens(pair[1])
+    def both(pair: tuple[str, bytes]) -> tuple[str, str]:
+        return seg.index_tokens(pair[0]), seg.index_tokens(pair[1].decode())
 
-    return map_in_workers(both, pairs, workers=workers, chunk=chunk)
+    if workers <= 1:
+        return ((seg.index_tokens(title), seg.index_tokens(text)) for title, text in pairs)
+    encoded = ((title, text.encode()) for title, text in pairs)
+    return map_in_workers(both, encoded, workers=workers, chunk=chunk)

@@ -4,11 +4,12 @@ segmentation, synonyms, AND→OR fallback and visibility stay engine-independent
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from yangguang.search.query import Node
 
@@ -37,6 +38,27 @@ class SearchDocument:
     @property
     def key(self) -> str:
         return make_key(self.source, self.id)
+
+
+_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDocument))
+_TEXT = _DOC_FIELDS.index("text")
+
+
+def pack_document(doc: SearchDocument) -> tuple[Any, ...]:
+    """A document as it travels to a rebuild's segmenting process: its fields, the text as
+    UTF-8 bytes. Pickling a str makes CPython keep its UTF-8 form inside the str, so a caller
+    that holds its documents (the bench holds 1 M) grew by their size and paid the page
+    faults: 26 µs of the sending process's CPU per document, against 7 when it encodes a copy
+    that is freed at once."""
+    values = [getattr(doc, name) for name in _DOC_FIELDS]
+    values[_TEXT] = values[_TEXT].encode()
+    return tuple(values)
+
+
+def unpack_document(values: tuple[Any, ...]) -> SearchDocument:
+    fields = list(values)
+    fields[_TEXT] = fields[_TEXT].decode()
+    return SearchDocument(*fields)
 
 
 def make_key(source: str, obj_id: int) -> str:

@@ -24,7 +24,6 @@ An exact document number is put first in every case.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import operator
 import re
 from collections.abc import Iterable, Sequence
@@ -41,7 +40,9 @@ from yangguang.search.backends.base import (
     Filters,
     SearchBackend,
     SearchDocument,
+    pack_document,
     rank_multiplier,
+    unpack_document,
 )
 from yangguang.search.query import And, Node, Or, Phrase, Term
 from yangguang.search.segment import Segmenter, get_segmenter, map_in_workers, normalize_number
@@ -303,8 +304,13 @@ class PostgresBackend(SearchBackend):
         n = 0
         # The segmenter is resolved here: in a worker, get_segmenter() could read the
         # dictionary version over the connection the worker inherited from this process.
-        load = functools.partial(self._load_row, self.segmenter)
-        for row, server_parses in map_in_workers(load, docs, workers=workers):
+        seg = self.segmenter
+
+        def load(values: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+            return self._load_row(seg, unpack_document(values))
+
+        packed = map(pack_document, docs)
+        for row, server_parses in map_in_workers(load, packed, workers=workers):
             (parsed if server_parses else vectors).append(row)
             n += 1
             if len(vectors) + len(parsed) >= 2000:

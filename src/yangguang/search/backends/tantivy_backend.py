@@ -21,7 +21,6 @@ How a query runs (measured at 1,000,000 documents, bench/bench_search.py):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -49,7 +48,9 @@ from yangguang.search.backends.base import (
     Filters,
     SearchBackend,
     SearchDocument,
+    pack_document,
     rank_multiplier,
+    unpack_document,
 )
 from yangguang.search.query import And, Node, Phrase, Term, terms_of
 from yangguang.search.segment import Segmenter, get_segmenter, normalize_number
@@ -603,7 +604,7 @@ def build_parts(
     try:
         chunk: list[tuple[Any, ...]] = []
         for doc in docs:
-            chunk.append(tuple(getattr(doc, name) for name in _DOC_FIELDS))
+            chunk.append(pack_document(doc))
             if len(chunk) >= BUILD_CHUNK:
                 put(chunk)
                 chunk = []
@@ -640,9 +641,6 @@ def _check_alive(processes: list[Any]) -> None:
             raise RuntimeError(f"an indexing process failed (exit code {process.exitcode})")
 
 
-_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDocument))
-
-
 def _build_part(
     path: Path, segmenter: Segmenter, today: dt.date, heap: int, inbox: Any, counts: Any
 ) -> None:
@@ -653,7 +651,7 @@ def _build_part(
     n = 0
     while (chunk := inbox.get()) is not None:
         for values in chunk:
-            writer.add_document(part.make_document(SearchDocument(*values)))
+            writer.add_document(part.make_document(unpack_document(values)))
         n += len(chunk)
     writer.commit()
     writer.wait_merging_threads()
