@@ -242,6 +242,7 @@ def child(
     workers: int,
     skip_relevance: bool,
     gunicorn_seconds: int = 10,
+    index_only: bool = False,
 ) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp(prefix="yg-bench-search-"))
     rows: list[dict[str, Any]] = _Rows()
@@ -318,6 +319,26 @@ def child(
         # (PostgreSQL's 9.7 GB table at 1 M documents competed with a 6.8 GB corpus here).
         del corpus
         _release_memory()
+        if index_only:  # --index-only: the rebuild and, for tantivy, the bare index's build
+            if engine == "tantivy":
+                bare_rate = _bare_build(n_docs, tmp, workers)[2]
+                rows.append(
+                    {
+                        "name": "bare tantivy: indexing incl. segmentation",
+                        "value": round(bare_rate),
+                        "unit": "docs/s",
+                        "note": f"{note}; the same documents, {workers} segmenting processes",
+                    }
+                )
+                rows.append(
+                    {
+                        "name": "tantivy: indexing ÷ bare indexing",
+                        "value": round(n_docs / idx_s / bare_rate, 2),
+                        "unit": "×",
+                        "note": "the same machine, one after the other",
+                    }
+                )
+            return rows
 
         queries = _queries(n_queries)
         # Warm up (readers, caches).
@@ -510,15 +531,13 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _bare(
-    n_docs: int, queries: list[str], page_lat: list[float], tmp: Path, workers: int, note: str
-) -> list[dict[str, Any]]:
-    """A bare tantivy index over the same segmented text: title + text, whitespace analyzer,
-    stored title, AND of the query's search-mode tokens, top 10 with count, no facets."""
+def _bare_build(n_docs: int, tmp: Path, workers: int) -> tuple[Any, Any, float, int]:
+    """The bare index: the same documents segmented the same way (in `workers` processes),
+    indexed by this process into title + text. Returns (index, schema, docs/s, bytes)."""
     import tantivy
     from bench_search_corpus import Generator
 
-    from yangguang.search.segment import get_segmenter, segment_pairs
+    from yangguang.search.segment import segment_pairs
 
     corpus = [(d.title, d.text) for d in Generator().corpus(n_docs)]  # the same documents
 
@@ -541,6 +560,19 @@ def _bare(
     bare_s = time.perf_counter() - t0
     index.reload()
     size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+    return index, schema, len(corpus) / bare_s, size
+
+
+def _bare(
+    n_docs: int, queries: list[str], page_lat: list[float], tmp: Path, workers: int, note: str
+) -> list[dict[str, Any]]:
+    """A bare tantivy index over the same segmented text: title + text, whitespace analyzer,
+    stored title, AND of the query's search-mode tokens, top 10 with count, no facets."""
+    import tantivy
+
+    from yangguang.search.segment import get_segmenter
+
+    index, schema, bare_rate, size = _bare_build(n_docs, tmp, workers)
     searcher = index.searcher()
     seg = get_segmenter()
     Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
@@ -578,7 +610,7 @@ def _bare(
             "value": round(p95(lat), 2),
             "unit": "ms",
             "calls": len(lat),
-            "note": f"{note}; p50 {p50(lat):.2f} ms; indexed {len(corpus) / bare_s:.0f} docs/s; size {size / 1e6:.0f} MB",
+            "note": f"{note}; p50 {p50(lat):.2f} ms; indexed {bare_rate:.0f} docs/s; size {size / 1e6:.0f} MB",
         },
         {
             "name": "search page p95 / bare tantivy p95",
@@ -657,12 +689,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-relevance", action="store_true")
     parser.add_argument("--gunicorn", type=int, default=10, help="seconds of load (0 = skip)")
+    parser.add_argument(
+        "--index-only", action="store_true", help="only the rebuild (and the bare index build)"
+    )
     parser.add_argument("--child", default="")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.child:
         rows = child(
-            args.child, args.docs, args.queries, args.workers, args.skip_relevance, args.gunicorn
+            args.child,
+            args.docs,
+            args.queries,
+            args.workers,
+            args.skip_relevance,
+            args.gunicorn,
+            args.index_only,
         )
         if args.json:
             print(json.dumps(rows, ensure_ascii=False))
@@ -672,8 +713,10 @@ def main() -> None:
         return
     rows = []
     for engine in args.engines.split(","):
-        extra = ["--workers", str(args.workers), "--gunicorn", str(args.gunicorn)] + (
-            ["--skip-relevance"] if args.skip_relevance else []
+        extra = (
+            ["--workers", str(args.workers), "--gunicorn", str(args.gunicorn)]
+            + (["--skip-relevance"] if args.skip_relevance else [])
+            + (["--index-only"] if args.index_only else [])
         )
         rows += _child(engine.strip(), args.docs, args.queries, extra)
     for r in rows:
