@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from tests.search.conftest import MemorySource, index_all
+from yangguang.disclosure.models import Validity
 from yangguang.search.backends.base import SearchBackend
 from yangguang.search.models import SearchTerm, SynonymGroup
+from yangguang.search.service import VALIDITY_LABELS
 
 URL = "/search/"
 
@@ -164,3 +168,18 @@ def test_dictionary_console_cannot_be_seen_by_others(client, world) -> None:  # 
         assert client.get(DICT_URL).status_code == 404
         assert client.post(DICT_URL, {"action": "add_term", "word": "秸秆禁烧"}).status_code == 404
     assert not SearchTerm.objects.exists()
+
+
+@pytest.mark.parametrize("validity", [v for v, _ in Validity.choices])
+def test_every_validity_of_a_publication_is_labelled_in_chinese(
+    client, engine: SearchBackend, memo: MemorySource, world, validity: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The validity facet and the hit's label name every 有效性 a publication can have
+    (DOMAIN.md: 有效 / 失效 / 废止 / 已修订) in Chinese, never by its code."""
+    memo.add(1, "城乡低保标准调整办法", "低保标准。", body_id=world.body_a.pk, validity=validity)
+    index_all(engine, memo)
+    r = client.get(URL, {"q": "低保"})
+    facet = {v.value: v.label for v in r.context["outcome"].facets["validity"]}
+    assert facet[validity] == VALIDITY_LABELS[validity]
+    assert re.fullmatch(r"[\u4e00-\u9fff]+", facet[validity]), facet
+    assert r.context["outcome"].hits[0].validity_label == VALIDITY_LABELS[validity]

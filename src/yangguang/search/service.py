@@ -47,6 +47,7 @@ FACET_NAMES = {
 VALIDITY_LABELS = {
     "valid": "有效",
     "amended": "已修改",
+    "revised": "已修订",  # disclosure.Validity.REVISED
     "repealed": "已废止",
     "expired": "已失效",
     "invalid": "失效",
