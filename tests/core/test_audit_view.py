@@ -241,3 +241,22 @@ def test_bulk_update_and_select_for_update_cannot_edit(world, events) -> None:
     with pytest.raises(PermissionError), transaction.atomic():
         AuditEvent.objects.select_for_update().filter(pk=event.pk).update(reason="x")
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
+
+
+def test_the_database_refuses_to_edit_audit_rows(world, events) -> None:
+    """Append-only in the database too (core migration 0004): raw SQL cannot rewrite a row on
+    either database, nor delete one on PostgreSQL (SQLite keeps DELETE for Django's flush)."""
+    from django.db import DatabaseError, connection, transaction
+
+    pk = events["a"].pk
+    refused = [("UPDATE core_auditevent SET action = 'tampered' WHERE id = %s", [pk])]
+    if connection.vendor == "postgresql":
+        refused.append(("DELETE FROM core_auditevent WHERE id = %s", [pk]))
+    for sql, params in refused:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    assert AuditEvent.objects.get(pk=pk).action == events["a"].action
