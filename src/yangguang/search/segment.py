@@ -617,7 +617,5 @@ def segment_pairs(
     def both(pair: tuple[str, bytes]) -> tuple[str, str]:
         return seg.index_tokens(pair[0]), seg.index_tokens(pair[1].decode())
 
-    if workers <= 1:
-        return ((seg.index_tokens(title), seg.index_tokens(text)) for title, text in pairs)
     encoded = ((title, text.encode()) for title, text in pairs)
     return map_in_workers(both, encoded, workers=workers, chunk=chunk)
