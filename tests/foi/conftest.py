@@ -12,7 +12,7 @@ import time_machine
 from tests.conftest import World
 from tests.factories import UserFactory, grant
 from yangguang.foi.models import Application
-from yangguang.foi.services import ApplicantInput, application_register
+from yangguang.foi.services import ApplicantInput, application_assign, application_register
 from yangguang.orgs.models import Role, User
 
 VALID_ID = "370921199001011234"
@@ -72,9 +72,16 @@ def frozen() -> Iterator[Any]:
 
 
 def register(
-    world: World, on: dt.date, data: ApplicantInput | None = None, **kw: Any
+    world: World,
+    on: dt.date,
+    data: ApplicantInput | None = None,
+    *,
+    assign: bool = True,
+    **kw: Any,
 ) -> Application:
-    """Register an in-person application in body A on `on` (time must be frozen at `on`)."""
+    """Register an in-person application in body A on `on` (time must be frozen at `on`) and,
+    unless `assign` is false, assign it to 承办人 handler_a (who may handle only what is
+    assigned to them)."""
     result = application_register(
         actor=world.head_a,
         body=world.body_a,
@@ -83,7 +90,11 @@ def register(
         today=on,
         **kw,
     )
-    return result.application
+    if not assign:
+        return result.application
+    return application_assign(
+        actor=world.head_a, application=result.application, handler=world.handler_a
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -164,7 +164,7 @@ def test_track_shows_reply_and_locks_after_wrong_codes(
     number, code = r.json()["number"], r.json()["code"]
     app = Application.objects.get(number=number)
     s.application_reply(
-        actor=world.handler_a, application=app, outcome="unable_1", reason="本机关未制作该信息"
+        actor=world.head_a, application=app, outcome="unable_1", reason="本机关未制作该信息"
     )
     body = client.get("/api/v1/foi/track", {"number": number, "code": code}).json()
     assert body["outcome"] == "unable_1" and body["reply"]["title"] == "政府信息公开申请答复书"

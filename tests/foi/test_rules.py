@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 from django.http import Http404
 
+from tests.factories import UserFactory, grant
 from tests.foi.conftest import org, person, register
 from yangguang.foi import services as s
+from yangguang.foi.models import EventKind, State
 from yangguang.foi.services import FoiError
 from yangguang.foi.validators import mask_id, mask_name, mask_phone, resident_id_error
+from yangguang.orgs.access import can
+from yangguang.orgs.models import Role
 
 D = dt.date
 
@@ -161,3 +165,42 @@ def test_permission_matrix(world: Any, intake_a: Any, frozen: Any, who: str, act
     else:
         with pytest.raises(Http404):
             ACTIONS[action](_W(world, user), app)
+
+
+@pytest.mark.parametrize("assigned_to", ["nobody", "colleague"])
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_handler_acts_only_on_applications_assigned_to_them(
+    world: Any, frozen: Any, assigned_to: str, action: str
+) -> None:
+    """foi.access ASSIGNED_ONLY: a 承办人 handles what 受理员 or 负责人 assigned to them (条例
+    Art. 33 names the body; who in it sees applicants' data is need to know, 个人信息保护法
+    Art. 6). On an application that is not theirs every action but registering is a 404."""
+    frozen(D(2026, 2, 5))
+    app = register(world, D(2026, 2, 5), assign=False)
+    if assigned_to == "colleague":
+        colleague = grant(UserFactory(username="handler_a2"), Role.HANDLER, body=world.body_a)
+        app = s.application_assign(actor=world.head_a, application=app, handler=colleague)
+    if action == "register":
+        ACTIONS[action](_W(world, world.handler_a), app)
+        return
+    with pytest.raises(Http404):
+        ACTIONS[action](_W(world, world.handler_a), app)
+    for check in ("foi.view", "foi.personal", "foi.handle", "foi.review"):
+        assert not can(world.handler_a, check, app)
+    assert can(world.head_a, "foi.personal", app)
+
+
+def test_handler_who_registers_is_assigned(world: Any, intake_a: Any, frozen: Any) -> None:
+    """An application a 承办人 registers at their desk is theirs: assigned, with its event, so
+    they can go on with it; one registered by 受理员 waits to be assigned."""
+    frozen(D(2026, 2, 5))
+    own = s.application_register(
+        actor=world.handler_a, body=world.body_a, data=person(), channel="in_person"
+    ).application
+    assert (own.handler, own.state) == (world.handler_a, State.PROCESSING)
+    assert own.events.filter(kind=EventKind.ASSIGNED, actor=world.handler_a).exists()
+    assert can(world.handler_a, "foi.handle", own)
+    waiting = s.application_register(
+        actor=intake_a, body=world.body_a, data=person(), channel="in_person"
+    ).application
+    assert (waiting.handler, waiting.state) == (None, State.RECEIVED)

@@ -33,12 +33,12 @@ def notes(app: Application) -> list[str]:
 
 def test_plain_reply_within_20_working_days_across_spring_festival(world: Any, frozen: Any) -> None:
     frozen(D(2026, 2, 5))
-    app = register(world, D(2026, 2, 5))
+    app = register(world, D(2026, 2, 5), assign=False)
     # 20 working days from Thu 02-05 (day 0): 02-14 (Sat) worked, 02-15..23 off, 02-28 worked.
     assert app.due_on == D(2026, 3, 11)
     assert app.state == State.RECEIVED and app.outcome == ""
     assert app.number.startswith("YSQ-2026-")
-    s.application_assign(actor=world.head_a, application=app, handler=world.handler_a)
+    app = s.application_assign(actor=world.head_a, application=app, handler=world.handler_a)
     frozen(D(2026, 3, 10))
     app = s.application_reply(
         actor=world.handler_a, application=app, outcome="disclose", released="养老保险基金收支表"

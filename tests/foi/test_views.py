@@ -102,14 +102,14 @@ def test_reply_document_html_and_docx(world: Any, client: Client, frozen: Any) -
     )
     app = res.application
     s.application_reply(
-        actor=world.handler_a, application=app, outcome="refuse_4", reason="涉及第三方商业秘密"
+        actor=world.head_a, application=app, outcome="refuse_4", reason="涉及第三方商业秘密"
     )
     client.post("/foi/track/", {"number": app.number, "code": res.code})
     html = client.get(f"/foi/track/{app.number}/reply/").content.decode()
     assert "政府信息公开申请答复书" in html and "第十五条" in html and "王小明" not in html
     docx = client.get(f"/foi/track/{app.number}/reply.docx")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
-    client.force_login(world.handler_a)
+    client.force_login(world.head_a)
     staff = client.get(f"/console/foi/{app.pk}/reply/").content.decode()
     assert "王小明" in staff
 
@@ -150,8 +150,8 @@ def test_permission_matrix_console(world: Any, client: Client, app_a: Applicatio
     r = client.post(f"/console/foi/{app_a.pk}/do/reply/", {"outcome": "disclose"})
     assert r.status_code == 404
     app_a.refresh_from_db()
-    assert app_a.state == State.RECEIVED
-    # handler_a: sees personal data on detail, masked in the list
+    assert app_a.state == State.PROCESSING and app_a.outcome == ""
+    # handler_a (assigned): sees personal data on detail, masked in the list
     client.force_login(world.handler_a)
     assert "王小明" in client.get(f"/console/foi/{app_a.pk}/").content.decode()
     assert "王小明" not in client.get("/console/foi/").content.decode()
@@ -238,7 +238,9 @@ def test_released_files_on_reply_and_tracking(
     res = s.application_register(
         actor=world.head_a, body=world.body_a, data=person(), channel="in_person"
     )
-    app = res.application
+    app = s.application_assign(
+        actor=world.head_a, application=res.application, handler=world.handler_a
+    )
     client.force_login(world.handler_a)
     r = client.post(
         f"/console/foi/{app.pk}/do/attach/",
@@ -318,3 +320,45 @@ def test_body_picker_hint_shows_the_opening_of_the_bodys_guide(world: Any, clien
     # After a failed submission the chosen body's hint is still there.
     page = client.post("/foi/apply/", {"body": world.body_a.pk}).content.decode()
     assert "本局办公室负责受理政府信息公开申请" in page
+
+
+def test_handler_sees_only_applications_assigned_to_them(
+    world: Any, client: Client, intake_a: Any, frozen: Any
+) -> None:
+    """Queue, detail, reply, export and API list: a 承办人 sees the applications assigned to
+    them; 受理员 and 负责人 see every one of the body (foi.access ASSIGNED_ONLY)."""
+    from tests.foi.test_api import bearer
+
+    frozen(D(2026, 2, 5))
+    mine = register(world, D(2026, 2, 5))
+    other = register(world, D(2026, 2, 5), assign=False)
+    client.force_login(world.handler_a)
+    queue = client.get("/console/foi/").content.decode()
+    assert mine.number in queue and other.number not in queue
+    assert client.get(f"/console/foi/{mine.pk}/").status_code == 200
+    for url in (f"/console/foi/{other.pk}/", f"/console/foi/{other.pk}/reply/"):
+        assert client.get(url).status_code == 404
+    r = client.post(f"/console/foi/{other.pk}/do/reply/", {"outcome": "disclose"})
+    assert r.status_code == 404
+    export = _xlsx_cells(client.get("/console/foi/export.xlsx").content)
+    assert mine.number in export and other.number not in export
+    api = client.get("/api/v1/foi/staff/applications", **bearer(world.handler_a)).json()
+    assert [a["number"] for a in api["items"]] == [mine.number]
+    for user in (intake_a, world.head_a):
+        client.force_login(user)
+        queue = client.get("/console/foi/").content.decode()
+        assert mine.number in queue and other.number in queue
+    # Assigned now: the handler sees it, masked in the list, in full on the detail page.
+    s.application_assign(actor=intake_a, application=other, handler=world.handler_a)
+    client.force_login(world.handler_a)
+    assert other.number in client.get("/console/foi/").content.decode()
+    assert "王小明" in client.get(f"/console/foi/{other.pk}/").content.decode()
+
+
+def _xlsx_cells(content: bytes) -> set[str]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(content), read_only=True).active
+    return {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None}

@@ -85,10 +85,10 @@ def test_withdraw_on_the_tracking_page_proposes_other_3(
     assert AuditEvent.objects.filter(action="foi.application.withdraw_request").count() == 1
 
     # The handler sees it and confirms: the application ends as 其他处理 3.
-    c.force_login(world.handler_a)
+    c.force_login(world.head_a)
     console = c.get(f"/console/foi/{app.pk}/").content.decode()
     assert "申请人已在网上申请撤回" in console
-    s.application_close(actor=world.handler_a, application=app)
+    s.application_close(actor=world.head_a, application=app)
     app.refresh_from_db()
     assert (app.outcome, app.proposed_outcome) == ("other_3", "")
     assert not app.is_open
@@ -106,7 +106,7 @@ def test_withdraw_refused_when_closed_or_already_proposed(
 ) -> None:
     app, _ = registered
     if setup == "replied":
-        s.application_reply(actor=world.handler_a, application=app, outcome="disclose")
+        s.application_reply(actor=world.head_a, application=app, outcome="disclose")
     else:
         Application.objects.filter(pk=app.pk).update(proposed_outcome="other_1")
     app.refresh_from_db()
@@ -124,7 +124,7 @@ def test_withdraw_after_the_reply_shows_why_on_the_page(
     """Replied between the page load and the click: the refusal is shown, not swallowed."""
     app, code = registered
     c = _tracked_client(client, app, code)
-    s.application_reply(actor=world.handler_a, application=app, outcome="disclose")
+    s.application_reply(actor=world.head_a, application=app, outcome="disclose")
     r = c.post(f"/foi/track/{app.number}/withdraw/", {"confirm": "on"})
     assert r.status_code == 400 and "已办结，不能撤回" in r.content.decode()
 

@@ -209,7 +209,7 @@ def _one(
     ).application
     Application.objects.filter(pk=app.pk).update(idempotency_key=f"{DEMO_KEY}{i}")
     if handler != head or rng.random() < 0.9:
-        svc.application_assign(actor=head, application=app, handler=handler)
+        app = svc.application_assign(actor=head, application=app, handler=handler)
     age = cal.workdays_between(received, today)
 
     def day(n: int) -> dt.date:

@@ -6,33 +6,37 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yangguang.core.rules import get_rule
 from yangguang.core.workdays import Light, Thresholds, WorkCalendar
-from yangguang.foi.access import STAFF
+from yangguang.foi.access import ALL_OF_BODY, ASSIGNED_ONLY
 from yangguang.foi.clock import light_for
 from yangguang.foi.models import OPEN_STATES, Application
 from yangguang.foi.validators import mask_id, mask_name, mask_phone
-from yangguang.orgs.access import can, visible_bodies_q
+from yangguang.orgs.access import body_ids_with, can, visible_bodies_q
 from yangguang.orgs.models import Body
 
 MAX_BODY_IDS = 5000
 
 
 def application_visible_to(viewer: Any) -> QuerySet[Application]:
-    """Applications of the bodies where the viewer is FOI staff, plus supervised/administered
-    regions. Nothing for anonymous users (they track by number + query code)."""
+    """Applications of the bodies where the viewer is 受理员 or 负责人, those assigned to them
+    where they are 承办人 only (foi.access), plus supervised/administered regions. Nothing for
+    anonymous users (they track by number + query code)."""
+    assigned = Q(body_id__in=body_ids_with(viewer, ASSIGNED_ONLY), handler_id=viewer.pk)
     # Resolve the bodies first (a region has hundreds of them, not millions): the queue then
     # filters on body_id alone and counts/orders from the application indexes, no joins.
     ids = list(
-        Body.objects.filter(visible_bodies_q(viewer, roles=STAFF)).values_list("id", flat=True)[
-            : MAX_BODY_IDS + 1
-        ]
+        Body.objects.filter(visible_bodies_q(viewer, roles=ALL_OF_BODY)).values_list(
+            "id", flat=True
+        )[: MAX_BODY_IDS + 1]
     )
     if len(ids) <= MAX_BODY_IDS:
-        return Application.objects.filter(body_id__in=ids)
-    return Application.objects.filter(visible_bodies_q(viewer, prefix="body", roles=STAFF))
+        return Application.objects.filter(Q(body_id__in=ids) | assigned)
+    return Application.objects.filter(
+        visible_bodies_q(viewer, prefix="body", roles=ALL_OF_BODY) | assigned
+    )
 
 
 def urgency_order(qs: QuerySet[Application]) -> QuerySet[Application]:

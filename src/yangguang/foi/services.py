@@ -478,6 +478,13 @@ def application_register(
             {"channel": channel},
         )
         recompute(app)
+        if not can(actor, "foi.assign", app):
+            # A 承办人 who registers an application (received at their desk) handles it: it is
+            # assigned to them, or they could no longer open it (foi.access, ASSIGNED_ONLY).
+            app.handler = actor
+            app.state = State.PROCESSING
+            app.save(update_fields=["handler", "state", "updated_at"])
+            _event(app, EventKind.ASSIGNED, today, actor, f"承办人：{_name(actor)}", public=False)
         audit.record(
             actor=actor,
             action="foi.application.register",

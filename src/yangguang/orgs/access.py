@@ -28,13 +28,22 @@ class ActionDef:
     name: str
     roles: frozenset[Role]  # body roles allowed on their own body's objects
     admin: bool = False  # administrators may perform it within their scope
+    # Of `roles`, those allowed only on objects assigned to the user (`handler_id`): a 承办人
+    # works on the applications given to them, not on every one of the body (need to know).
+    assigned_only: frozenset[Role] = frozenset()
 
 
 ACTIONS: dict[str, ActionDef] = {}
 
 
-def register(name: str, roles: Iterable[Role] = (), *, admin: bool = False) -> ActionDef:
-    action = ActionDef(name, frozenset(roles), admin)
+def register(
+    name: str,
+    roles: Iterable[Role] = (),
+    *,
+    admin: bool = False,
+    assigned_only: Iterable[Role] = (),
+) -> ActionDef:
+    action = ActionDef(name, frozenset(roles), admin, frozenset(assigned_only))
     ACTIONS[name] = action
     return action
 
@@ -146,6 +155,18 @@ def _body_id(obj: Any) -> int | None:
     return body_id if isinstance(body_id, int) else None
 
 
+def _assigned_to(obj: Any, user: Any) -> bool:
+    """Is `obj` assigned to `user` (its `handler_id`)?"""
+    handler_id = getattr(obj, "handler_id", None)
+    return handler_id is not None and handler_id == user.pk
+
+
+def body_ids_with(user: Any, roles: Iterable[Role]) -> list[int]:
+    """The bodies where the user holds one of `roles`."""
+    wanted = set(roles)
+    return [b for b, held in grants(user).body_roles.items() if held & wanted]
+
+
 def _under(path: str, roots: Iterable[str]) -> bool:
     return any(path.startswith(root) for root in roots)
 
@@ -161,8 +182,10 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     verb = action.rsplit(".", 1)[-1]
     # Own body first, from the foreign key alone: no query for the common case in lists.
     body_id = _body_id(obj)
-    if body_id is not None and definition.roles & g.body_roles.get(body_id, set()):
-        return True
+    if body_id is not None:
+        held = definition.roles & g.body_roles.get(body_id, set())
+        if held - definition.assigned_only or (held and _assigned_to(obj, user)):
+            return True
     if obj is None:
         # No object: allowed when the user could perform it somewhere.
         if any(definition.roles & roles for roles in g.body_roles.values()):
@@ -194,8 +217,7 @@ def visible_bodies_q(user: Any, *, prefix: str = "", roles: Iterable[Role] | Non
     # `body__in` (not `body_id__in`) so that prefixes across relations ("case__body") work too.
     pk_field = f"{prefix}__id" if prefix else "id"
     path_field = f"{prefix}{'__' if prefix else ''}region__path__startswith"
-    wanted = set(roles) if roles is not None else None
-    ids = [b for b, rs in g.body_roles.items() if wanted is None or rs & wanted]
+    ids = list(g.body_roles) if roles is None else body_ids_with(user, roles)
     q = Q(**{f"{pk_field}__in": ids}) if ids else Q(pk__in=[])
     for root in g.supervisor_paths + g.admin_paths:
         q |= Q(**{path_field: root})
