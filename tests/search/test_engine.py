@@ -536,3 +536,24 @@ def test_match_upper_bound_from_word_frequencies(
     assert isinstance(engine, tantivy_backend.TantivyBackend)
     searcher = engine._index.searcher()
     assert tantivy_backend._upper(searcher, node) == bound
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_total_counts_documents_without_a_year_and_beyond_the_shown_years(
+    engine: SearchBackend, memo: MemorySource, sort: str
+) -> None:
+    """The total is every match, whichever way it is counted (tantivy counts it from the year
+    facet's buckets plus the documents of years past the 30 it lists): documents without a
+    publication date and 35 different years all count; the facet lists the 30 largest."""
+    for i in range(1, 71):
+        memo.add(
+            i, f"政府信息公开工作年度报告{i}", FILLER, published_on=dt.date(1990 + i % 35, 6, 1)
+        )
+    for i in range(71, 74):
+        memo.add(i, f"政府信息公开工作年度报告{i}", FILLER, published_on=None)
+    index_all(engine, memo)
+    out = run_search("年度报告", sort=sort)
+    assert out.total == 73 and not out.total_approximate
+    years = {v.value: v.count for v in out.facets["year"]}
+    assert len(years) == 30 and set(years.values()) == {2}
+    assert out.num_pages == 8

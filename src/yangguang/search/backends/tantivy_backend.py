@@ -500,7 +500,7 @@ class TantivyBackend(SearchBackend):
         words (rarest word ~60,000 documents) often matches a few thousand: sample then exact
         count cost 2.2–3.5 ms, the exact count alone 1.2–2.2 ms (bench queries: 1.91 ms of
         counting per query on average against 2.21, and 146 of 300 exact instead of 114)."""
-        aggs = {**_TOTAL, **_facet_aggs(names)}
+        aggs = _counting_aggs(names)
         if upper <= EXACT_UPPER:
             exact = searcher.aggregate(restrict(match), aggs)
             return _Counted(exact=True, raw=exact, matches=_value(exact))
@@ -673,11 +673,27 @@ _TOTAL = {"_total": {"value_count": {"field": "published"}}}
 
 
 def _facet_aggs(names: Iterable[str]) -> dict[str, Any]:
-    return {n: {"terms": {"field": n, "size": FACET_SIZE}} for n in names}
+    # One more than shown: documents without the value (year 0, "") form a bucket of their
+    # own, which `_buckets` leaves out.
+    return {n: {"terms": {"field": n, "size": FACET_SIZE + 1}} for n in names}
+
+
+def _counting_aggs(names: Iterable[str]) -> dict[str, Any]:
+    """The facets' aggregations, and what counts the matches: the year facet when it is asked
+    for — every document has a year (0 when unknown), so its buckets and their
+    sum_other_doc_count add up to the matches — else a value_count, which on its own cost a
+    fifth of the counting (0.51 of 2.42 ms for a word in 104,810 documents, 1 M index)."""
+    aggs = _facet_aggs(names)
+    return aggs if "year" in aggs else {**_TOTAL, **aggs}
 
 
 def _value(raw: dict[str, Any]) -> int:
-    return int(raw.get("_total", {}).get("value") or 0)
+    """Matches counted by `_TOTAL` or, without it, by the year facet (`_counting_aggs`)."""
+    if "_total" in raw:
+        return int(raw["_total"].get("value") or 0)
+    year = raw.get("year", {})
+    buckets = sum(int(b["doc_count"]) for b in year.get("buckets", []))
+    return buckets + int(year.get("sum_other_doc_count") or 0)
 
 
 def _buckets(
@@ -690,7 +706,7 @@ def _buckets(
             (str(b["key"]), max(1, round(int(b["doc_count"]) * scale)))
             for b in buckets
             if str(b["key"]) not in ("", "0")
-        ]
+        ][:FACET_SIZE]
     return out
 
 
