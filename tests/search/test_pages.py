@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -183,3 +184,37 @@ def test_every_validity_of_a_publication_is_labelled_in_chinese(
     assert facet[validity] == VALIDITY_LABELS[validity]
     assert re.fullmatch(r"[\u4e00-\u9fff]+", facet[validity]), facet
     assert r.context["outcome"].hits[0].validity_label == VALIDITY_LABELS[validity]
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected", "absent"),
+    [
+        # The line under a hit: body · number · date · validity, escaped, no empty pieces.
+        (
+            {"doc_number": "示<b>发〔2024〕1号", "published_on": None, "year": 2024},
+            "示范县人力资源和社会保障局 · 示&lt;b&gt;发〔2024〕1号 · 有效</p>",
+            "<b>发",
+        ),
+        # Repealed: a red tag after the title instead of the label in the line.
+        (
+            {"validity": "repealed", "published_on": dt.date(2020, 5, 1)},
+            '<span class="tag tag-repealed">已废止</span></h2>',
+            " · 已废止",
+        ),
+        # A title with markup is shown as text, the query word marked.
+        (
+            {"title": "<script>alert(1)</script>值班通知"},
+            "&lt;script&gt;alert(1)&lt;/script&gt;<mark>值班</mark>通知",
+            "<script>alert",
+        ),
+    ],
+)
+def test_hit_markup_is_escaped_and_complete(  # type: ignore[no-untyped-def]
+    client, engine: SearchBackend, memo: MemorySource, world, doc, expected: str, absent: str
+) -> None:
+    fields = {"title": "值班通知", **doc}  # the parameters are shared by every engine's run
+    memo.add(1, text="节假日值班安排。", body_id=world.body_a.pk, **fields)
+    index_all(engine, memo)
+    html = client.get(URL, {"q": "值班"}).content.decode()
+    assert expected in html
+    assert absent not in html

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from yangguang.core.params import int_param
@@ -16,7 +16,7 @@ from yangguang.orgs.access import can
 from yangguang.search import services
 from yangguang.search.models import SearchTerm, SynonymGroup
 from yangguang.search.params import parse_params
-from yangguang.search.service import FACET_NAMES, run_search
+from yangguang.search.service import FACET_NAMES, ResultHit, run_search
 
 FACET_SHOWN = 10  # values per facet group on the page (the API returns them all)
 _CURRENT = ' aria-current="true"'
@@ -68,6 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "sp": sp,
         "outcome": outcome,
+        "hits_html": _hits_html(outcome.hits),
         "total_text": str(outcome.total),
         "took_text": f"{outcome.took_ms:.0f}",
         "notices": sp.notices + outcome.notices,
@@ -80,6 +81,30 @@ def search(request: HttpRequest) -> HttpResponse:
         "suggestion_links": [{"q": s, "url": url_with(q=s, page="")} for s in outcome.suggestions],
     }
     return render(request, "search/results.html", context)
+
+
+def _hits_html(hits: list[ResultHit]) -> SafeString:
+    """The hits as HTML, built here like the facet links: the template's loop resolved some
+    twenty variables per hit, a sixth of a results page's CPU. Every value is escaped
+    (html.escape) but the highlighted title and snippet, which highlight.py escaped."""
+    parts = []
+    for h in hits:
+        pinned = '<span class="tag tag-pinned">文号匹配</span> ' if h.pinned else ""
+        repealed = (
+            f' <span class="tag tag-repealed">{escape(h.validity_label)}</span>'
+            if h.repealed
+            else ""
+        )
+        meta = [h.body_name, h.doc_number, h.published_on.isoformat() if h.published_on else ""]
+        if not h.repealed:
+            meta.append(h.validity_label)
+        parts.append(
+            f'<article class="search-hit"><h2 class="search-title">{pinned}'
+            f'<a href="{escape(h.url or "#")}">{h.title_html}</a>{repealed}</h2>'
+            f"<p>{h.snippet_html}</p>"
+            f'<p class="muted">{escape(" · ".join(m for m in meta if m))}</p></article>'
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 — escaped above
 
 
 def _require_dictionary(request: HttpRequest) -> None:
