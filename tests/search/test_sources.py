@@ -4,6 +4,7 @@ with each publication (a notice title names neither), read once per batch (issue
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import World
 from tests.disclosure.conftest import make_pub
@@ -100,3 +101,55 @@ def test_place_and_body_names_find_their_publications(
     # The names are there for matching; the snippet is the publication's own text.
     for hit in out.hits:
         assert "示范市" not in hit.snippet_html and hit.body_name not in hit.snippet_html
+
+
+@pytest.mark.django_db
+def test_document_text_holds_every_part_in_order(world: World) -> None:
+    """What is indexed for a publication: summary, keywords, text, the attachments' extracted
+    text in their order (one without text adds nothing), then, after CONTEXT_MARK, the body
+    and its places and each interpreted policy, newest first. The same from a rebuild's batch
+    and for one publication."""
+    import datetime as dt
+
+    from yangguang.disclosure.models import Attachment
+
+    older = publish_in(
+        world, world.body_a, title="养老服务补贴办法", doc_number="示民发〔2024〕2号"
+    )
+    newer = publish_in(world, world.body_a, title="高龄津贴发放办法", doc_number="")
+    Publication.objects.filter(pk=older.pk).update(published_on=dt.date(2024, 1, 5))
+    Publication.objects.filter(pk=newer.pk).update(published_on=dt.date(2025, 6, 1))
+    reading = publish_in(world, world.body_a, title="政策解读", doc_number="")
+    Publication.objects.filter(pk=reading.pk).update(
+        summary="摘要", keywords="养老 补贴", body_text="正文"
+    )
+    reading.interprets.set([older, newer])
+    for sort, text in ((2, "附件乙"), (1, "附件甲"), (3, "")):
+        Attachment.objects.create(
+            publication=reading, file="x.pdf", original_name="x.pdf", kind="pdf", size=1,
+            sha256="0" * 64, text=text, sort=sort,
+        )  # fmt: skip
+    expected = (
+        "摘要\n养老 补贴\n正文\n附件甲\n附件乙\n"
+        + CONTEXT_MARK
+        + "示范县人力资源和社会保障局 示范市 示范县\n"
+        + "解读：高龄津贴发放办法\n解读：养老服务补贴办法（示民发〔2024〕2号）"
+    )
+    batch = {d.id: d for d in PublicationSource().documents()}
+    assert batch[reading.pk].text == expected
+    assert PublicationSource().document(reading).text == expected
+    assert batch[reading.pk].url == reverse("portal:disclosure_detail", args=[reading.index_number])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "11370900MB2834567A/2014-00036",
+        "示范/2026 年%号",
+        "a#b?c=d&e",
+        "//evil.example",
+        "~:@!$'()*+,;=",
+    ],
+)
+def test_detail_url_is_what_reverse_gives(value: str) -> None:
+    assert sources._detail_url()(value) == reverse("portal:disclosure_detail", args=[value])
