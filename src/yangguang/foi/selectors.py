@@ -39,6 +39,11 @@ def application_visible_to(viewer: Any) -> QuerySet[Application]:
     )
 
 
+def sees_assigned_only(viewer: Any) -> bool:
+    """Is the viewer 承办人 (only) in some body — seeing there just what is assigned to them?"""
+    return bool(set(body_ids_with(viewer, ASSIGNED_ONLY)) - set(body_ids_with(viewer, ALL_OF_BODY)))
+
+
 def urgency_order(qs: QuerySet[Application]) -> QuerySet[Application]:
     """Open first by due date (paused clocks after them), then closed ones newest first —
     one indexed column (`queue_key`, kept by Application.save() and the services)."""

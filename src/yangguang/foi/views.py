@@ -56,6 +56,7 @@ from yangguang.foi.selectors import (
     applicant_view,
     application_visible_to,
     queue_rows,
+    sees_assigned_only,
     thresholds_for,
     urgency_order,
 )
@@ -403,6 +404,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "can_register": can(request.user, "foi.register"),
             "can_import": can(request.user, "foi.import"),
+            "assigned_only": sees_assigned_only(request.user),
         },
     )
 
