@@ -142,7 +142,7 @@ def _attachment_texts(pks: list[int]) -> dict[int, list[str]]:
 
 
 def _cited_policies(pks: list[int]) -> dict[int, list[str]]:
-    """Publication id → "解读：《title》（发文字号）" for each policy it interprets, newest first
+    """Publication id → "解读：title（发文字号）" for each policy it interprets, newest first
     (the publications' own order)."""
     from yangguang.disclosure.models import Publication
 
