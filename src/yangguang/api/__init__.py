@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -17,10 +18,63 @@ from ninja.errors import (
     Throttled,
     ValidationError,
 )
+from ninja.openapi.schema import OpenAPISchema
 
 logger = logging.getLogger("yangguang.api")
 
-api = NinjaAPI(
+# Error answers every operation may give, documented on each (clients generated from the
+# document then know their shape; schemathesis found them all undocumented).
+ERROR_SCHEMA = {
+    "type": "object",
+    "title": "Error",
+    "properties": {
+        "detail": {"type": "string", "description": "中文说明"},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "422：逐项的参数错误（loc 为位置，type 为类型）",
+        },
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    "400": "请求有误（detail 说明原因）",
+    "404": "未找到：不存在与无权查看的对象同样返回 404",
+    "422": "参数有误：detail 为中文说明，errors 为逐项错误",
+}
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+def document_errors(schema: OpenAPISchema) -> OpenAPISchema:
+    """Add the error answers (ERROR_RESPONSES, and 401 where a token is required) to every
+    operation that does not document them itself."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            codes = dict(ERROR_RESPONSES)
+            if operation.get("security"):
+                codes["401"] = "未登录或令牌无效"
+            responses = operation.setdefault("responses", {})
+            for code, text in codes.items():
+                responses.setdefault(code, _error_response(text))
+    return schema
+
+
+def error_answers(codes: dict[str, str]) -> dict[str, Any]:
+    """`openapi_extra` for an operation's own error answers (409, 429 …), with the Error body."""
+    return {"responses": {code: _error_response(text) for code, text in codes.items()}}
+
+
+def _error_response(text: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/Error"}
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+api = Api(
     title="阳光政务 API",
     version="1",
     description='政府信息公开、依申请公开、政务服务与政民互动的开放接口。错误以 JSON 返回：{"detail": "中文说明"}。',

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from yangguang.api import error_answers
 from yangguang.core.tracking import TicketLocked, verify_ticket
 from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document
@@ -26,6 +27,8 @@ from yangguang.foi.validators import mask_name
 from yangguang.orgs.access import get_visible_or_404
 from yangguang.orgs.models import Body, User
 from yangguang.orgs.tokens import bearer_auth
+
+TRACK_LOCKED = "查询密码错误次数过多，暂时锁定（detail 说明何时可再试）"
 
 router = Router(tags=["依申请公开"])
 
@@ -179,7 +182,12 @@ def _fee(f: FeeNotice) -> dict[str, Any]:
     }
 
 
-@router.post("/applications", response={201: ReceiptOut}, summary="提交政府信息公开申请（公众）")
+@router.post(
+    "/applications",
+    response={201: ReceiptOut},
+    summary="提交政府信息公开申请（公众）",
+    openapi_extra=error_answers({"409": "幂等键已用于内容不同的另一份申请"}),
+)
 def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
     body = Body.objects.filter(credit_code=payload.body.strip().upper(), is_active=True).first()
     if body is None:
@@ -228,7 +236,12 @@ def _ticket_application(number: str, code: str) -> Application:
     return app
 
 
-@router.get("/track", response=TrackOut, summary="凭受理编号和查询密码查询（公众）")
+@router.get(
+    "/track",
+    response=TrackOut,
+    summary="凭受理编号和查询密码查询（公众）",
+    openapi_extra=error_answers({"429": TRACK_LOCKED}),
+)
 def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
     return _track_out(_ticket_application(number, code))
 
@@ -239,7 +252,12 @@ class WithdrawIn(Schema):
     reason: str = Field("", description="撤回说明（可不填，最多 500 字）")
 
 
-@router.post("/track/withdraw", response=TrackOut, summary="凭受理编号和查询密码撤回申请（公众）")
+@router.post(
+    "/track/withdraw",
+    response=TrackOut,
+    summary="凭受理编号和查询密码撤回申请（公众）",
+    openapi_extra=error_answers({"429": TRACK_LOCKED}),
+)
 def track_withdraw(request: HttpRequest, payload: WithdrawIn) -> dict[str, Any]:
     """Proposes 其他处理 3; the body confirms it (services.application_withdraw_online)."""
     app = _ticket_application(payload.number, payload.code)
