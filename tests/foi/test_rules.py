@@ -10,6 +10,7 @@ from django.http import Http404
 
 from tests.factories import UserFactory, grant
 from tests.foi.conftest import org, person, register
+from yangguang.core.models import AuditEvent
 from yangguang.foi import services as s
 from yangguang.foi.models import EventKind, State
 from yangguang.foi.services import FoiError
@@ -200,6 +201,9 @@ def test_handler_who_registers_is_assigned(world: Any, intake_a: Any, frozen: An
     assert (own.handler, own.state) == (world.handler_a, State.PROCESSING)
     assert own.events.filter(kind=EventKind.ASSIGNED, actor=world.handler_a).exists()
     assert can(world.handler_a, "foi.handle", own)
+    audit = AuditEvent.objects.get(action="foi.application.register", object_id=str(own.pk))
+    assert audit.actor == world.handler_a
+    assert audit.changes["handler"] == world.handler_a.pk and audit.changes["state"] == "processing"
     waiting = s.application_register(
         actor=intake_a, body=world.body_a, data=person(), channel="in_person"
     ).application

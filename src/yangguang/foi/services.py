@@ -490,7 +490,9 @@ def application_register(
             action="foi.application.register",
             obj=app,
             body=body,
-            changes=audit.snapshot(app, ["number", "body", "channel", "received_on", "due_on"]),
+            changes=audit.snapshot(
+                app, ["number", "body", "channel", "received_on", "due_on", "state", "handler"]
+            ),
         )
         _notify(app, "received", f"您的政府信息公开申请已登记，受理编号 {app.number}。")
     return Submitted(app, code)
