@@ -11,7 +11,7 @@ import pytest
 
 from tests.search.conftest import MemorySource, index_all
 from yangguang.core.models import OutboxMessage
-from yangguang.search.backends.base import Filters, SearchBackend
+from yangguang.search.backends.base import FACETS, Filters, SearchBackend
 from yangguang.search.query import And, Node, Or, Phrase, Term
 from yangguang.search.service import RESULT_CACHE, run_search
 
@@ -557,3 +557,41 @@ def test_total_counts_documents_without_a_year_and_beyond_the_shown_years(
     years = {v.value: v.count for v in out.facets["year"]}
     assert len(years) == 30 and set(years.values()) == {2}
     assert out.num_pages == 8
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_later_pages_reuse_the_first_pages_facets(
+    engine: SearchBackend, memo: MemorySource, world, monkeypatch, sort: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Page 2 after page 1 (same process, cache on): the engine is asked for the hits only, and
+    the page shows the same total and facet counts as when everything is computed afresh."""
+    for i in range(1, 26):
+        body = world.body_a if i % 3 else world.body_b
+        memo.add(
+            i,
+            f"就业补贴发放公示第{i}期",
+            FILLER,
+            body_id=body.pk,
+            category="政策文件" if i % 2 else "办事指南",
+            published_on=dt.date(2020 + i % 5, 3, 1),
+        )
+    index_all(engine, memo)
+    asked: list[tuple[int, tuple[str, ...]]] = []
+    search = engine.search
+
+    def recording(eq):  # type: ignore[no-untyped-def]
+        asked.append((eq.offset, tuple(eq.facets)))
+        return search(eq)
+
+    monkeypatch.setattr(engine, "search", recording)
+    run_search("就业补贴", sort=sort)
+    second = run_search("就业补贴", sort=sort, page=2)
+    assert asked == [(0, tuple(FACETS)), (10, ())]
+    RESULT_CACHE.clear()
+    fresh = run_search("就业补贴", sort=sort, page=2)
+    assert asked[-1] == (10, tuple(FACETS))
+    assert ids(second) == ids(fresh) and len(ids(second)) == 10
+    assert (second.total, second.num_pages) == (fresh.total, fresh.num_pages) == (25, 3)
+    facets = {n: [(v.value, v.count) for v in vs] for n, vs in second.facets.items()}
+    assert facets == {n: [(v.value, v.count) for v in vs] for n, vs in fresh.facets.items()}
+    assert dict(facets["category"]) == {"政策文件": 13, "办事指南": 12}

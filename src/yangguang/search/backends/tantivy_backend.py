@@ -364,9 +364,20 @@ class TantivyBackend(SearchBackend):
         # (count=True): the counting thread then needs no total of its own.
         ranked_counts = node is not None and query.sort != "date" and estimate <= BROAD_MATCHES
         upper = searcher.num_docs if node is None else _upper(searcher, node) + (pin is not None)
-        # tantivy releases the GIL: count on the second core while the top hits are collected.
-        counting = _pool().submit(
-            self._count, searcher, match, tuple(query.facets), restrict, upper, not ranked_counts
+        # tantivy releases the GIL: count on the second core while the top hits are collected —
+        # unless there is nothing to count (no facets asked, the ranked search counts).
+        counting = (
+            None
+            if ranked_counts and not query.facets
+            else _pool().submit(
+                self._count,
+                searcher,
+                match,
+                tuple(query.facets),
+                restrict,
+                upper,
+                not ranked_counts,
+            )
         )
         known_total: int | None = None
         offset, limit = query.offset, max(1, query.limit)
@@ -406,7 +417,11 @@ class TantivyBackend(SearchBackend):
                         limit - len(ranked_hits),
                     )[0]
         hits = [self._hit(searcher, score, addr, query.number) for score, addr in ranked_hits]
-        counted = counting.result()
+        counted = (
+            _Counted(exact=True, raw={}, matches=known_total or 0)
+            if counting is None
+            else counting.result()
+        )
         total, approximate = counted.total(known_total)
         scale = 1.0 if counted.exact or not counted.matches else total / counted.matches
         return EngineResult(
