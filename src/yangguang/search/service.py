@@ -127,11 +127,15 @@ class _ResultCache:
         self._data: OrderedDict[tuple[str, str, str], EngineResult] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, backend: SearchBackend, eq: EngineQuery) -> EngineResult:
+    def _key(self, backend: SearchBackend, eq: EngineQuery) -> tuple[str, str, str] | None:
+        """The cache key of `eq` on the index as it is now; None when caching is off."""
         generation = backend.generation() if self.size else None
-        if generation is None:
+        return None if generation is None else (backend.name, generation, repr(eq))
+
+    def get(self, backend: SearchBackend, eq: EngineQuery) -> EngineResult:
+        key = self._key(backend, eq)
+        if key is None:
             return backend.search(eq)
-        key = (backend.name, generation, repr(eq))
         with self._lock:
             hit = self._data.get(key)
             if hit is not None:
@@ -146,11 +150,11 @@ class _ResultCache:
 
     def peek(self, backend: SearchBackend, eq: EngineQuery) -> EngineResult | None:
         """The cached result of `eq`, if any, without asking the engine."""
-        generation = backend.generation() if self.size else None
-        if generation is None:
+        key = self._key(backend, eq)
+        if key is None:
             return None
         with self._lock:
-            return self._data.get((backend.name, generation, repr(eq)))
+            return self._data.get(key)
 
     def clear(self) -> None:
         with self._lock:
