@@ -61,7 +61,11 @@ FACET_SIZE = 30
 RERANK_WINDOW = 50  # top BM25 hits re-ranked by the per-document multiplier
 EXACT_FACETS = 20_000  # facet counts over more matches than this are estimated…
 EXACT_UPPER = 100_000  # …unless the words' frequencies bound the matches to this many
-BROAD_MATCHES = 100_000  # more matches (estimated from word frequencies): ranked in tiers
+# More matches (estimated from word frequencies): ranked in tiers. Tiers skip scoring the
+# matches that have no query word in the title — what the title boost ranks first anyway:
+# the same top 10 on pages 1, 2 and 5 of all 300 bench queries at 1 M documents as with
+# 100,000, for 10 % less engine CPU (5.0–5.3 → 4.5–4.6 ms) and a lower p95 (6.7–7.1 → 6.1 ms).
+BROAD_MATCHES = 10_000
 ESTIMATE_ABOVE = 100_000  # more matches (estimated from the sample): total estimated too
 SAMPLE_BUCKETS = 16  # 1/16 of the documents form the sample
 BUILD_CHUNK = 200  # documents per message to a rebuild process
