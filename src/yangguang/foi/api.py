@@ -12,7 +12,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from yangguang.api import error_answers
@@ -188,7 +188,7 @@ def _fee(f: FeeNotice) -> dict[str, Any]:
     summary="提交政府信息公开申请（公众）",
     openapi_extra=error_answers({"409": "幂等键已用于内容不同的另一份申请"}),
 )
-def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
     body = Body.objects.filter(credit_code=payload.body.strip().upper(), is_active=True).first()
     if body is None:
         raise HttpError(400, "受理机关不存在：请填写正确的统一社会信用代码。")
@@ -210,12 +210,15 @@ def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]
     except svc.FoiError as exc:
         raise _fail(exc) from None
     app = result.application
-    return 201, {
-        "number": app.number,
-        "code": result.code,
-        "received_on": app.received_on,
-        "due_on": app.due_on,
-    }
+    return Status(
+        201,
+        {
+            "number": app.number,
+            "code": result.code,
+            "received_on": app.received_on,
+            "due_on": app.due_on,
+        },
+    )
 
 
 def _ticket_application(number: str, code: str) -> Application:
@@ -388,7 +391,7 @@ def staff_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     auth=bearer_auth,
     summary="登记申请（当面、邮寄、平信、网上、传真）",
 )
-def staff_register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict[str, Any]]:
+def staff_register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str, Any]]:
     body = Body.objects.filter(credit_code=payload.body.strip().upper()).first()
     if body is None:
         raise HttpError(404, "未找到。")
@@ -404,12 +407,15 @@ def staff_register(request: HttpRequest, payload: RegisterIn) -> tuple[int, dict
     except svc.FoiError as exc:
         raise _fail(exc) from None
     app = result.application
-    return 201, {
-        "number": app.number,
-        "code": result.code,
-        "received_on": app.received_on,
-        "due_on": app.due_on,
-    }
+    return Status(
+        201,
+        {
+            "number": app.number,
+            "code": result.code,
+            "received_on": app.received_on,
+            "due_on": app.due_on,
+        },
+    )
 
 
 class AssignIn(Schema):
@@ -616,13 +622,13 @@ def api_withdraw(request: HttpRequest, number: str, payload: DateIn) -> dict[str
     auth=bearer_auth,
     summary="登记行政复议/行政诉讼",
 )
-def api_review(request: HttpRequest, number: str, payload: ReviewIn) -> tuple[int, Any]:
+def api_review(request: HttpRequest, number: str, payload: ReviewIn) -> Status[Any]:
     app = _get(request, number)
     try:
         case = svc.review_case_record(actor=_actor(request), application=app, **payload.dict())
     except svc.FoiError as exc:
         raise _fail(exc) from None
-    return 201, case
+    return Status(201, case)
 
 
 class DecideIn(Schema):
