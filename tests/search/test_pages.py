@@ -75,9 +75,28 @@ def test_zero_result_help(client, corpus) -> None:  # type: ignore[no-untyped-de
     r = client.get(URL, {"q": "低包"})
     html = r.content.decode()
     assert "没有找到" in html and "试试" in html and ">低保</a>" in html
-    # Each word of a longer query is offered alone, but not a single character.
-    links = client.get(URL, {"q": "不存在的词语组合"}).context["suggestion_links"]
-    assert [s["q"] for s in links] == ["存在", "词语", "组合"]
+
+
+@pytest.mark.parametrize(
+    ("params", "offered"),
+    [
+        ({"q": "低包"}, ["低保"]),  # a misspelling whose correction finds something
+        ({"q": "低包", "category": "政策文件"}, ["低保"]),
+        ({"q": "低包", "category": "工作动态"}, []),  # …checked with the same filters
+        ({"q": "身分证"}, []),  # corrected (身份证), but that finds nothing either
+        # Already searched by the query itself, so never offered: its words alone (the OR
+        # fallback found nothing) and its synonyms (住房公积金, part of the query).
+        ({"q": "不存在的词语组合"}, []),
+        ({"q": "公积金"}, []),
+    ],
+)
+def test_zero_result_suggestions_lead_to_results(client, corpus, params, offered) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, params)
+    assert r.context["outcome"].total == 0
+    links = r.context["suggestion_links"]
+    assert [s["q"] for s in links] == offered
+    for link in links:  # each link's page has results
+        assert client.get(URL + link["url"]).context["outcome"].total > 0
 
 
 @pytest.mark.parametrize(

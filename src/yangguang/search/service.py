@@ -9,6 +9,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,13 +30,14 @@ from yangguang.search.backends.base import (
 )
 from yangguang.search.highlight import mark, snippet
 from yangguang.search.query import ParsedQuery, parse
-from yangguang.search.segment import SPELLING_VARIANTS, get_segmenter
+from yangguang.search.segment import SPELLING_VARIANTS
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 10
 MAX_PER_PAGE = 50
 MAX_RESULTS = 1000  # deepest result reachable by paging
+MAX_SUGGESTIONS = 8
 OVERFETCH = 5
 FACET_NAMES = {
     "body": "发布机构",
@@ -250,7 +252,7 @@ def run_search(
     out.hits = [_result_hit(h, pq.highlight, bodies) for h in hits[:per_page]]
     out.facets = _label_facets(result.facets, filters, bodies)
     if not out.total:
-        out.suggestions = _suggestions(pq)
+        out.suggestions = _suggestions(pq, lambda q: _finds(q, filters, backend))
     out.took_ms = (time.perf_counter() - started) * 1000
     return out
 
@@ -398,22 +400,28 @@ def _label_facets(
     return out
 
 
-def _suggestions(pq: ParsedQuery) -> list[str]:
-    """Alternative queries for the zero-result help: synonyms and spelling variants."""
-    seg = get_segmenter()
-    out: list[str] = []
+def _suggestions(pq: ParsedQuery, finds: Callable[[str], bool]) -> list[str]:
+    """The zero-result help's 试试: the query with a common misspelling corrected
+    (SPELLING_VARIANTS), when that finds something. Not the query's synonyms or its words
+    alone: the query already searched for its synonyms and, when all its words together found
+    nothing, for each of them (the OR fallback), so those links led to another empty page."""
     raw = pq.raw.strip()
+    out: list[str] = []
     for wrong, right in SPELLING_VARIANTS.items():
         if wrong in raw:
-            out.append(raw.replace(wrong, right))
-    for w in pq.words:
-        for s in seg.dictionary.synonyms_of(w):
-            out.append(raw.replace(w, s) if w in raw else s)
-    if len(pq.words) > 1:
-        # Each word alone — not a single character (不存在 cut as 不 / 存在: 不 finds anything).
-        out.extend(w for w in pq.words if len(w) > 1)
-    seen: list[str] = []
-    for s in out:
-        if s and s != raw and s not in seen:
-            seen.append(s)
-    return seen[:8]
+            fixed = raw.replace(wrong, right)
+            if fixed not in out and len(out) < MAX_SUGGESTIONS and finds(fixed):
+                out.append(fixed)
+    return out
+
+
+def _finds(q: str, filters: Filters, backend: SearchBackend) -> bool:
+    """Whether the results page of `q` (with the same filters) would show something: its words
+    together or, as the page falls back to, any of them. Hits only, no facets."""
+    pq = parse(q)
+    if pq.empty:
+        return False
+    eq = EngineQuery(node=pq.and_node(), number=pq.number, filters=filters, facets=(), limit=1)
+    if _engine(backend, eq).total:
+        return True
+    return len(pq.clauses) > 1 and _engine(backend, replace(eq, node=pq.or_node())).total > 0
