@@ -209,15 +209,14 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
         ) from None
     except svc.FoiError as exc:
         raise _fail(exc) from None
-    app = result.application
+    return _created(result.application, result.code)
+
+
+def _created(app: Application, code: str | None) -> Status[dict[str, Any]]:
+    """201 for a new application: its number, the query code, received and due dates."""
     return Status(
         201,
-        {
-            "number": app.number,
-            "code": result.code,
-            "received_on": app.received_on,
-            "due_on": app.due_on,
-        },
+        {"number": app.number, "code": code, "received_on": app.received_on, "due_on": app.due_on},
     )
 
 
@@ -406,16 +405,7 @@ def staff_register(request: HttpRequest, payload: RegisterIn) -> Status[dict[str
         )
     except svc.FoiError as exc:
         raise _fail(exc) from None
-    app = result.application
-    return Status(
-        201,
-        {
-            "number": app.number,
-            "code": result.code,
-            "received_on": app.received_on,
-            "due_on": app.due_on,
-        },
-    )
+    return _created(result.application, result.code)
 
 
 class AssignIn(Schema):
