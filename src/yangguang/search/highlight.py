@@ -41,10 +41,28 @@ def mark(text: str, terms: Sequence[str]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 — every piece escaped
 
 
-def snippet(text: str, terms: Sequence[str], size: int = SNIPPET_CHARS) -> SafeString:
+_AFTER_TITLE = " 。．.，,：:"  # what may follow a title repeated at the start of a text
+
+
+def _without_title(text: str, title: str) -> str:
+    """`text` without its leading repetitions of `title`: a document's text (its summary, its
+    body) often starts with its title, which the result already shows right above."""
+    title = " ".join(title.split())
+    while title and text.startswith(title):
+        rest = text[len(title) :].lstrip(_AFTER_TITLE)
+        if not rest:
+            break  # nothing but the title: keep it
+        text = rest
+    return text
+
+
+def snippet(
+    text: str, terms: Sequence[str], size: int = SNIPPET_CHARS, *, title: str = ""
+) -> SafeString:
     """About `size` characters around the densest cluster of matches, marked; from the text
-    before CONTEXT_MARK (what follows is there for matching, not to be read)."""
-    text = " ".join(text.split(CONTEXT_MARK, 1)[0].split())
+    before CONTEXT_MARK (what follows is there for matching, not to be read), not repeating
+    `title` at its start."""
+    text = _without_title(" ".join(text.split(CONTEXT_MARK, 1)[0].split()), title)
     pattern = _pattern(terms)
     if pattern is None or not text:
         cut = text[:size]

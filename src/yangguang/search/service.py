@@ -345,7 +345,7 @@ def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str
         id=h.obj_id,
         title=h.title,
         title_html=mark(h.title, terms),
-        snippet_html=snippet(h.text, terms),
+        snippet_html=snippet(h.text, terms, title=h.title),
         url=h.url,
         doc_number=h.doc_number,
         body_id=h.body_id,
