@@ -252,6 +252,9 @@ def test_late_reply_is_recorded_as_late(world: Any, frozen: Any) -> None:
     ("channel", "submitted", "confirmed", "received"),
     [
         ("in_person", None, None, D(2026, 2, 13)),
+        ("in_person", D(2026, 2, 11), None, D(2026, 2, 11)),  # the day submitted
+        ("in_person", D(2026, 2, 11), D(2026, 2, 11), D(2026, 2, 11)),
+        ("in_person", None, D(2026, 2, 12), D(2026, 2, 12)),  # only one date filled in
         ("registered_post", D(2026, 2, 9), D(2026, 2, 12), D(2026, 2, 12)),
         ("ordinary_mail", D(2026, 2, 9), D(2026, 2, 13), D(2026, 2, 13)),
         ("online", D(2026, 2, 10), D(2026, 2, 11), D(2026, 2, 11)),
@@ -271,6 +274,24 @@ def test_receipt_date_by_channel_art_31(
         confirmed_on=confirmed,
     ).application
     assert app.received_on == received
+
+
+def test_in_person_with_another_confirmation_date_is_refused_art_31(
+    world: Any, frozen: Any
+) -> None:
+    """条例 Art. 31: in person, the day submitted is the day received. A later confirmation
+    date would give a later deadline than the law allows: refused, not preferred."""
+    frozen(D(2026, 11, 18))
+    with pytest.raises(FoiError) as exc:
+        s.application_register(
+            actor=world.handler_a,
+            body=world.body_a,
+            data=person(),
+            channel="in_person",
+            submitted_on=D(2026, 11, 16),
+            confirmed_on=D(2026, 11, 18),
+        )
+    assert "以提交之日为收到申请之日" in exc.value.errors["confirmed_on"]
 
 
 def test_post_without_signing_date_is_refused(world: Any, frozen: Any) -> None:

@@ -421,7 +421,15 @@ def receipt_date(
     if channel not in Channel.values:
         raise FoiError("请选择申请方式。", "channel")
     if channel == Channel.IN_PERSON:
-        day = confirmed_on or submitted_on or today
+        # The day submitted is the day received; a different confirmation date is a slip
+        # (another channel meant?), refused rather than silently preferred or ignored.
+        if submitted_on and confirmed_on and confirmed_on != submitted_on:
+            raise FoiError(
+                f"{RECEIPT_RULE[Channel.IN_PERSON]}（条例第三十一条）：确认收到日期应与提交日期"
+                "相同，或不填写。",
+                "confirmed_on",
+            )
+        day = submitted_on or confirmed_on or today
     elif confirmed_on is None:
         what = "签收日期" if channel == Channel.REGISTERED_POST else "确认收到日期"
         raise FoiError(
