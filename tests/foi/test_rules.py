@@ -117,6 +117,16 @@ def test_bad_workflow_input(world: Any, frozen: Any) -> None:
             result="upheld",
         )
     assert "决定/判决日期" in exc.value.errors["decided_on"]
+    # Not filed before the application was received (条例 Art. 51 allows a case before any
+    # reply — a failure to reply can be challenged — but not before the application).
+    with pytest.raises(FoiError) as exc:
+        s.review_case_record(
+            actor=world.handler_a,
+            application=app,
+            kind="reconsideration",
+            filed_on=app.received_on - dt.timedelta(days=2),
+        )
+    assert "不能早于收到申请日期" in exc.value.errors["filed_on"]
 
 
 ACTIONS = {

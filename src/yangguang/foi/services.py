@@ -1136,6 +1136,10 @@ def review_case_record(
         errors["result"] = "请选择结果。"
     if filed_on > _today():
         errors["filed_on"] = "立案日期不能晚于今天。"
+    elif application.received_on and filed_on < application.received_on:
+        # Before a reply is possible too (条例 Art. 51: a failure to reply can be challenged),
+        # but not before the application existed.
+        errors["filed_on"] = f"立案日期不能早于收到申请日期（{application.received_on:%Y-%m-%d}）。"
     if decided_on is not None and decided_on < filed_on:
         errors["decided_on"] = "决定日期不能早于立案日期。"
     if result != ReviewResult.PENDING and decided_on is None:
