@@ -89,3 +89,18 @@ def staff(world: World) -> dict[str, User]:
             UserFactory(username="head_b", full_name="吴负责"), Role.HEAD, body=world.body_b
         ),
     }
+
+
+def written(actor: User, report: Any) -> Any:
+    """The draft with its prompt to the office (drafting.TO_FILL_IN) written, as finalising
+    requires."""
+    from yangguang.reports.drafting import TO_FILL_IN
+    from yangguang.reports.services import report_update_text
+
+    return report_update_text(
+        actor=actor,
+        report=report,
+        overview=report.overview,
+        problems=report.problems.replace(TO_FILL_IN, "个别答复书说理不够充分"),
+        other_matters=report.other_matters,
+    )

@@ -12,7 +12,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from tests.conftest import World
-from tests.reports.conftest import make_app
+from tests.reports.conftest import make_app, written
 from yangguang.reports import national as nat
 from yangguang.reports.exports import build_xlsx
 from yangguang.reports.history import ImportError_, parse_workbook, series_for
@@ -121,7 +121,10 @@ def test_import_2021_roundtrip_from_our_export(world: World) -> None:
     make_app(world.body_a, D(2025, 3, 1), outcome="other_1", replied_on=D(2025, 4, 1))
     make_app(world.body_a, D(2025, 5, 1), kind="org", org_kind="business")
     report = report_finalise(
-        actor=world.head_a, report=report_create(actor=world.head_a, body=world.body_a, year=2025)
+        actor=world.head_a,
+        report=written(
+            world.head_a, report_create(actor=world.head_a, body=world.body_a, year=2025)
+        ),
     )
     tables = report_tables(report)
     fmt, data = parse_workbook(build_xlsx(report, tables))
@@ -167,7 +170,10 @@ def test_console_import_and_charts(world: World, client: Client) -> None:
     assert hist.format == "2019" and hist.imported_by == world.head_a
     make_app(world.body_a, D(2025, 3, 1), outcome="disclose", replied_on=D(2025, 4, 1))
     report_finalise(
-        actor=world.head_a, report=report_create(actor=world.head_a, body=world.body_a, year=2025)
+        actor=world.head_a,
+        report=written(
+            world.head_a, report_create(actor=world.head_a, body=world.body_a, year=2025)
+        ),
     )
     series = series_for(world.body_a)
     assert [(r["year"], r["new"], r["source"]) for r in series] == [

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from tests.conftest import World
-from tests.reports.conftest import make_app, make_case
+from tests.reports.conftest import make_app, make_case, written
 from yangguang.reports.exports import build_docx, build_region_xlsx, build_xlsx
 from yangguang.reports.selectors import report_tables
 from yangguang.reports.services import report_create, report_finalise, table2_entries_set
@@ -66,7 +66,8 @@ def test_docx_and_xlsx_open_in_libreoffice(world: World, tmp_path: Path) -> None
             actor=world.head_a, body=a, year=2025, values={"licensing": "15", "fees": "2.5"}
         )
         report = report_finalise(
-            actor=world.head_a, report=report_create(actor=world.head_a, body=a, year=2025)
+            actor=world.head_a,
+            report=written(world.head_a, report_create(actor=world.head_a, body=a, year=2025)),
         )
     tables = report_tables(report)
     docx = tmp_path / "report.docx"

@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests.conftest import World
-from tests.reports.conftest import make_app
+from tests.reports.conftest import make_app, written
 from yangguang.disclosure import services as disclosure
 from yangguang.disclosure.models import CatalogueNode, Publication
 from yangguang.disclosure.models import State as PubState
@@ -81,7 +81,7 @@ def _finalised(world: World):  # type: ignore[no-untyped-def]
     make_app(world.body_a, D(2025, 3, 1), outcome="disclose", replied_on=D(2025, 3, 10))
     make_app(world.body_a, D(2025, 11, 1), kind="org", org_kind="research")
     report = report_create(actor=world.head_a, body=world.body_a, year=2025)
-    return report_finalise(actor=world.head_a, report=report)
+    return report_finalise(actor=world.head_a, report=written(world.head_a, report))
 
 
 def test_publish_creates_publication_in_annual_report_category(

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.conftest import World
 from tests.factories import BodyFactory, make_credit_code
-from tests.reports.conftest import make_app
+from tests.reports.conftest import make_app, written
 from yangguang.orgs.models import BodyKind
 from yangguang.reports.models import AnnualReport, ReportStatus, report_deadline
 from yangguang.reports.selectors import is_late, region_overview
@@ -64,7 +64,10 @@ def test_region_overview_rows_and_sum(world: World, client: Client) -> None:
     make_app(world.township_body, D(2025, 6, 1), kind="org", org_kind="business")
     make_app(world.body_b, D(2025, 6, 1))  # other county: outside the region
     report_finalise(
-        actor=world.head_a, report=report_create(actor=world.head_a, body=world.body_a, year=2025)
+        actor=world.head_a,
+        report=written(
+            world.head_a, report_create(actor=world.head_a, body=world.body_a, year=2025)
+        ),
     )
     make_app(world.body_a, D(2025, 5, 1))  # after finalisation: frozen table ignores it
     rows, total = region_overview(world.county, 2025, D(2026, 2, 10))

@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 
 from tests.conftest import World
-from tests.reports.conftest import make_app
+from tests.reports.conftest import make_app, written
 from yangguang.core.models import AuditEvent
 from yangguang.reports import national as nat
 from yangguang.reports.models import ReportStatus, Table2Entry
@@ -62,7 +62,9 @@ def test_finalise_refused_while_identity_fails_then_allowed(world: World) -> Non
     assert report.status == ReportStatus.DRAFT and report.data is None
     bad.outcome = "disclose"
     bad.save()
-    report = report_finalise(actor=world.head_a, report=report)
+    with pytest.raises(ReportError, match="待填写的提示文字"):
+        report_finalise(actor=world.head_a, report=report)
+    report = report_finalise(actor=world.head_a, report=written(world.head_a, report))
     assert report.status == ReportStatus.FINALISED
     assert report.data["table3"]["3.1"]["natural"] == 2
     # frozen: later data changes do not alter the finalised tables

@@ -18,7 +18,13 @@ from yangguang.orgs import demo
 from yangguang.orgs.models import Body, User
 from yangguang.reports import national as nat
 from yangguang.reports import services
+from yangguang.reports.drafting import TO_FILL_IN
 from yangguang.reports.models import AnnualReport, HistoricReport
+
+DEMO_PROBLEMS = (
+    "一是部分政策文件解读形式单一，图解、视频等解读较少；二是个别依申请公开答复书说理不够充分"
+    "。下一步将丰富解读形式，加强答复书审核"
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +121,14 @@ def load() -> int:
     )
     from yangguang.disclosure import services as disclosure
 
+    # What the office writes in place of the draft's prompt (finalising refuses the prompt).
+    report = services.report_update_text(
+        actor=head,
+        report=report,
+        overview=report.overview,
+        problems=report.problems.replace(TO_FILL_IN, DEMO_PROBLEMS),
+        other_matters=report.other_matters,
+    )
     try:
         report = services.report_finalise(actor=head, report=report)
         report = services.report_publish(actor=editor, report=report)

@@ -11,6 +11,10 @@ from typing import Any
 from yangguang.reports import national as nat
 from yangguang.reports.compute import ReportTables, fmt_amount
 
+# What the draft leaves for the office to write: finalising refuses a text that still holds it.
+TO_FILL_IN = "（请结合实际填写存在的主要问题）"
+TO_FILL_IN_MARK = "请结合实际填写"
+
 
 def _pct(rate: float | None) -> str:
     if rate is None:
@@ -47,7 +51,7 @@ def draft_sections(
         f"严格执行保密审查制度。"
     )
     problems = (
-        f"{year}年政府信息公开工作取得了一定成效，但仍存在一些不足：（请结合实际填写存在的主要问题）。\n"
+        f"{year}年政府信息公开工作取得了一定成效，但仍存在一些不足：{TO_FILL_IN}。\n"
         f"下一步，{body_name}将进一步规范依申请公开办理流程，提升答复质量和时效，"
         f"加强政策解读和信息发布审查。"
     )

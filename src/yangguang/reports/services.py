@@ -23,7 +23,7 @@ from yangguang.core import audit
 from yangguang.orgs.access import can, require
 from yangguang.orgs.models import Body, User
 from yangguang.reports import sources
-from yangguang.reports.drafting import draft_sections
+from yangguang.reports.drafting import TO_FILL_IN_MARK, draft_sections
 from yangguang.reports.models import (
     AnnualReport,
     EntrySource,
@@ -183,6 +183,14 @@ def table2_entries_set(
     return parsed
 
 
+def _section_texts(report: AnnualReport) -> list[tuple[str, str]]:
+    return [
+        ("一、总体情况", report.overview),
+        ("五、存在的主要问题及改进情况", report.problems),
+        ("六、其他需要报告的事项", report.other_matters),
+    ]
+
+
 def report_finalise(*, actor: User, report: AnnualReport) -> AnnualReport:
     """Freeze the tables. Refused while 一 + 二 ≠ 三（七） + 四 in any column of table 三
     (国办公开办函〔2021〕30号 consistency rule; DOMAIN.md §5) or an application has no column."""
@@ -209,6 +217,9 @@ def report_finalise(*, actor: User, report: AnnualReport) -> AnnualReport:
             raise ReportError("；".join(parts) + "。请先更正列出的申请后再定稿。")
         if not report.overview.strip():
             raise ReportError("请先填写“一、总体情况”。")
+        for label, text in _section_texts(report):
+            if TO_FILL_IN_MARK in text:
+                raise ReportError(f"“{label}”中还有待填写的提示文字，请按实际情况改写后再定稿。")
         report.data = tables.to_json()
         report.status = ReportStatus.FINALISED
         report.finalised_at = timezone.now()
