@@ -279,3 +279,35 @@ def test_import_national_template_with_blank_cells_and_units() -> None:
         "total": 1,
     }
     assert data["consistent"]
+
+
+@pytest.mark.parametrize(
+    ("previous_carried_out", "open_at_new_year", "warned"),
+    [
+        (6, 0, True),  # imported 2024 report: 6 carried over, none entered here
+        (1, 1, False),  # the one open application is here: 二 of 2025 = 结转 of 2024
+        (0, 1, True),  # one here that the 2024 report did not count
+    ],
+)
+def test_carry_over_checked_against_the_previous_years_report(
+    world: World, client: Client, previous_carried_out: int, open_at_new_year: int, warned: bool
+) -> None:
+    """二、上年结转 of a year equals 结转下年度继续办理 of the year before (国办公开办函〔2021〕30号
+    tables; DOMAIN.md §5): the draft says when they differ, with both numbers."""
+    HistoricReport.objects.create(
+        body=world.body_a,
+        year=2024,
+        format="2021",
+        data={"table3": {nat.ROW_CARRIED_OUT: {"total": previous_carried_out}}},
+    )
+    for _ in range(open_at_new_year):
+        make_app(world.body_a, D(2024, 12, 20), outcome="disclose", replied_on=D(2025, 1, 10))
+    report = report_create(actor=world.head_a, body=world.body_a, year=2025)
+    client.force_login(world.head_a)
+    page = client.get(f"/console/reports/{report.pk}/").content.decode()
+    assert ('id="carry-over-check"' in page) is warned
+    if warned:
+        assert (
+            f"上年结转{open_at_new_year}件，与2024年度报告“结转下年度继续办理”"
+            f"{previous_carried_out}件不一致" in page
+        )

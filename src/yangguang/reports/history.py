@@ -277,3 +277,14 @@ def series_for(body: Body, *, published_only: bool = False) -> list[dict[str, An
             data = ReportTables.from_json(r.data).to_json()
             rows[r.year] = _series_row(r.year, "本系统", "2021", data)
     return [rows[y] for y in sorted(rows)]
+
+
+def carry_over_mismatch(body: Body, year: int, carried_in: int) -> int | None:
+    """The previous year's 结转下年度继续办理 when it differs from this year's 上年结转
+    (`carried_in`), else None (equal, or no report of that year here). The two must agree
+    across years; they differ when applications still open at the year's end were not entered
+    here — typically in the first year after an earlier year's report was imported."""
+    previous = next((r for r in series_for(body) if r["year"] == year - 1), None)
+    if previous is None or previous["carried_out"] == carried_in:
+        return None
+    return int(previous["carried_out"])

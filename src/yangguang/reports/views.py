@@ -178,6 +178,7 @@ def table2_import_view(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any]:
+    from yangguang.reports import history
     from yangguang.reports.sources import breaking_applications, breaking_reason
 
     services.report_sync_publications([report])
@@ -193,6 +194,7 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
         e.item: e.value for e in Table2Entry.objects.filter(body=report.body, year=report.year)
     }
     ctx = report_context(report, tables)
+    carried_in = tables.table3[nat.ROW_CARRIED_IN]["total"]
     ctx.update(
         {
             "report": report,
@@ -202,6 +204,10 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
             "page_obj": broken_page,
             "entries": [(item, label, entries.get(item, "")) for item, label in Table2Item.choices],
             "deadline": report_deadline(report.body, report.year),
+            "carried_in": carried_in,
+            "previous_carried_out": history.carry_over_mismatch(
+                report.body, report.year, carried_in
+            ),
             "can_change": can(request.user, "annual_report.change", report)
             and report.status == ReportStatus.DRAFT,
             "can_finalise": can(request.user, "annual_report.finalise", report),
