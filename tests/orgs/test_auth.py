@@ -366,6 +366,10 @@ def test_login_page_states_the_rules(db, client: Client, settings) -> None:
     settings.SESSION_COOKIE_AGE = 20 * 60
     html = client.get(LOGIN).content.decode()
     assert "20 分钟无操作将自动退出" in html and 'autocomplete="current-password"' in html
+    # The portal's name, not the host Django's LoginView would call the site.
+    assert settings.YANGGUANG["SITE_NAME"] in html and "testserver" not in html
+    # …and the portal's navigation, with working links.
+    assert "政府信息公开</a>" in html and 'href="/tools/deadline/"' in html
 
 
 def test_password_rules_are_shown_in_chinese(world, client: Client) -> None:

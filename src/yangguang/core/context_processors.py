@@ -45,7 +45,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.YANGGUANG["SITE_NAME"],
         "home_url": url_of("portal:home"),
     }
-    if request.path.startswith("/console/"):
+    # The login page (under /console/) shows the portal's navigation: its visitor is not in
+    # the console yet.
+    if request.path.startswith("/console/") and request.user.is_authenticated:
         ctx["console_nav"] = _items(nav.CONSOLE, request)
         from yangguang.core.calendar import CALENDAR_SCOPE, missing_schedule_years
         from yangguang.orgs.access import can

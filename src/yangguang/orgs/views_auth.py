@@ -56,6 +56,9 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["idle_minutes"] = settings.SESSION_COOKIE_AGE // 60
+        # Django's LoginView puts the current site's name here: without django.contrib.sites
+        # that is the request's host ("127.0.0.1:8000"), which hid the portal's name.
+        context["site_name"] = settings.YANGGUANG["SITE_NAME"]
         return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
