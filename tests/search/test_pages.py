@@ -132,6 +132,26 @@ def test_bad_input_gives_a_page_not_a_500(client, corpus, params) -> None:  # ty
     assert api.status_code == 200, api.content
 
 
+@pytest.mark.parametrize(
+    ("param", "value", "notice"),
+    [
+        ("year", "abc", "年份无效"),
+        ("validity", "maybe", "有效性筛选条件无效"),
+        ("region", "999999", "未找到指定的行政区划"),
+        ("body", "91370000000000000X", "未找到指定的机构"),
+        ("category", "x" * 500, "筛选条件“信息类别”无效"),
+    ],
+)
+def test_an_ignored_filter_is_not_shown_or_kept(client, corpus, param, value, notice) -> None:  # type: ignore[no-untyped-def]
+    """The notice says the filter was ignored: the page does not also list it under 已选条件,
+    nor carry it into its links (sorting, facets, pages)."""
+    r = client.get(URL, {"q": "防汛", param: value})
+    html = r.content.decode()
+    assert notice in html and r.context["outcome"].total == 27
+    assert r.context["active_filters"] == []
+    assert f"{param}=" not in r.context["sort_date_url"]
+
+
 def test_invalid_filters_explained_in_chinese(client, corpus) -> None:  # type: ignore[no-untyped-def]
     html = client.get(
         URL, {"q": "低保", "year": "abc", "body": "nope", "page": "x"}

@@ -28,7 +28,7 @@ class SearchParams:
     body_code: str = ""
     region_name: str = ""
     notices: list[str] = field(default_factory=list)
-    unknown_body: bool = False
+    ignored: set[str] = field(default_factory=set)  # parameters dropped as invalid
 
 
 def _first(params: Mapping[str, Any], name: str) -> str:
@@ -82,7 +82,7 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
             f.body_ids = [found["id"]]
             sp.body_name, sp.body_code = found["name"], found["credit_code"]
         else:
-            sp.unknown_body = True
+            sp.ignored.add("body")
             sp.notices.append("未找到指定的机构，已在全部机构中检索。")
     region = _first(params, "region")
     if region and not f.body_ids:
@@ -99,11 +99,13 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
             ) or [0]
             sp.region_name = reg["name"]
         else:
+            sp.ignored.add("region")
             sp.notices.append("未找到指定的行政区划，已在全部区域中检索。")
     for name, label in (("category", "信息类别"), ("theme", "主题分类")):
         value = _first(params, name)
         if value:
             if len(value) > MAX_FILTER_CHARS:
+                sp.ignored.add(name)
                 sp.notices.append(f"筛选条件“{label}”无效，已忽略。")
             else:
                 setattr(f, name, value)
@@ -112,12 +114,14 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         if _YEAR.match(year) and 1949 <= int(year) <= 2100:
             f.year = int(year)
         else:
+            sp.ignored.add("year")
             sp.notices.append("年份无效，已忽略该筛选条件。")
     validity = _first(params, "validity")
     if validity:
         if validity in VALIDITY_VALUES:
             f.validity = validity
         else:
+            sp.ignored.add("validity")
             sp.notices.append("有效性筛选条件无效，已忽略。")
     source = _first(params, "source")
     if source:
@@ -126,5 +130,6 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         if registry.get(source):
             f.source = source
         else:
+            sp.ignored.add("source")
             sp.notices.append("信息来源筛选条件无效，已忽略。")
     return sp

@@ -27,9 +27,11 @@ def search(request: HttpRequest) -> HttpResponse:
     """全文检索 (public): region-wide, or within one body with ?body=<统一社会信用代码>."""
     sp = parse_params(request.GET)
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)
-    base = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k)}
-    if sp.unknown_body:
-        base.pop("body", None)
+    # What the page's links keep: the valid parameters (an ignored one is not shown as a
+    # chosen filter either).
+    base = {
+        k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k) and k not in sp.ignored
+    }
 
     encoded = {k: urlencode({k: v}) for k, v in base.items()}  # each parameter once per page
 
