@@ -185,6 +185,14 @@ def test_console_actions_and_errors(
     assert r.status_code == 302
     app_a.refresh_from_db()
     assert app_a.handler == world.handler_a and app_a.due_on == D(2026, 4, 9)
+    page = client.get(f"/console/foi/{app_a.pk}/").content.decode()
+    assert "剩余" in page and 'id="closed-on"' not in page
+    # Answered: the page says when, not how many working days are left.
+    client.force_login(world.handler_a)
+    r = client.post(f"/console/foi/{app_a.pk}/do/reply/", {"outcome": "disclose"})
+    assert r.status_code == 302
+    page = client.get(f"/console/foi/{app_a.pk}/").content.decode()
+    assert "剩余" not in page and "已答复：" in page and "答复期限 2026-04-09" in page
 
 
 def test_queue_calendar_export_register(
