@@ -54,6 +54,10 @@ def test_masking() -> None:
         ({"description": "养老金"}, "description", "过于简单"),
         ({"applicant_name": ""}, "applicant_name", "姓名"),
         ({"phone": "12345"}, "phone", "格式不正确"),
+        ({"phone": "1380000"}, "phone", "格式不正确"),  # a mobile number cut short
+        ({"phone": "0530-1234567"}, "phone", "格式不正确"),  # local part starts with 2–9
+        ({"postcode": "12"}, "postcode", "6 位数字"),
+        ({"postcode": "27440a"}, "postcode", "6 位数字"),
         ({"email": "not-an-email"}, "email", "邮箱"),
         ({"delivery": "post", "address": ""}, "address", "通信地址"),
         ({"org_kind": "business"}, "org_kind", "自然人"),

@@ -56,7 +56,7 @@ from yangguang.foi.models import (
 )
 from yangguang.foi.online import OnlineSubmission
 from yangguang.foi.outcomes import OUTCOMES, TERMINATING
-from yangguang.foi.validators import phone_error, resident_id_error
+from yangguang.foi.validators import phone_error, postcode_error, resident_id_error
 from yangguang.orgs.access import can, require
 from yangguang.orgs.models import Body, Role, RoleAssignment, User
 from yangguang.orgs.validators import credit_code_error
@@ -140,6 +140,9 @@ def applicant_errors(data: ApplicantInput) -> dict[str, str]:
     err = phone_error(data.phone)
     if err:
         e["phone"] = err
+    err = postcode_error(data.postcode)
+    if err:
+        e["postcode"] = err
     if data.email:
         try:
             validate_email(data.email)

@@ -7,7 +7,10 @@ import re
 from yangguang.core.identity import resident_id_birth_date, resident_id_check_char
 
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
-PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
+# A mobile number; a landline with its area code (and extension); a local landline without
+# it. Local numbers start with 2–9, so a mobile number cut short (1380000) is not one.
+PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?|[2-9]\d{6,7})$")
+POSTCODE_RE = re.compile(r"^\d{6}$")
 
 
 def resident_id_error(number: str) -> str | None:
@@ -33,6 +36,12 @@ def phone_error(phone: str) -> str | None:
         return None
     if not PHONE_RE.match(p):
         return "联系电话格式不正确：请填写 11 位手机号或带区号的固定电话。"
+    return None
+
+
+def postcode_error(postcode: str) -> str | None:
+    if postcode.strip() and not POSTCODE_RE.match(postcode.strip()):
+        return "邮政编码应为 6 位数字。"
     return None
 
 
