@@ -85,6 +85,41 @@ def test_apply_bad_input_keeps_what_was_typed(
     assert Application.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("over", "shown"),
+    [
+        # Nothing chosen or typed: every rule that does not depend on the applicant type.
+        (
+            {
+                "body": "",
+                "applicant_kind": "",
+                "applicant_name": "",
+                "id_number": "",
+                "phone": "",
+                "email": "",
+                "address": "",
+                "delivery": "pickup",
+                "description": "",
+            },
+            ["请选择", "请至少填写一种联系方式", "过于简单"],
+        ),
+        # The type chosen, the body not: the type's own rules too (name, ID number).
+        (
+            {"body": "", "applicant_name": "", "id_number": "", "description": ""},
+            ["请填写", "证件号码", "过于简单"],
+        ),
+    ],
+)
+def test_apply_shows_every_error_at_once(
+    world: Any, client: Client, over: dict[str, Any], shown: list[str]
+) -> None:
+    """One submission lists every problem: not the body and type first, the rest after."""
+    html = client.post("/foi/apply/", form_data(world, **over)).content.decode()
+    for text in shown:
+        assert text in html, text
+    assert Application.objects.count() == 0
+
+
 def test_tracking_pages_need_the_code(world: Any, client: Client, frozen: Any) -> None:
     frozen(D(2026, 2, 5))
     app = register(world, D(2026, 2, 5))

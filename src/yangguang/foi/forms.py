@@ -24,6 +24,8 @@ from yangguang.foi.services import CONSULTATION_ANSWERS, ApplicantInput, FoiErro
 from yangguang.orgs.models import Body
 
 DATE = forms.DateInput(attrs={"type": "date"})
+# Applicant fields whose rules are the same for a person and an organisation.
+_SAME_FOR_ALL = {"phone", "email", "address", "postcode", "description", "delivery", "form"}
 STALE_FORM = "页面已过期，请核对填写的内容后再次点击“提交申请”。"
 
 
@@ -54,10 +56,14 @@ class ApplicantForm(forms.Form):
     form = forms.ChoiceField(label="信息的载体形式", choices=Form.choices)
 
     def clean(self) -> dict[str, Any]:
+        """The form's own errors (a choice left empty) and the rules' (applicant_errors) at
+        once, so the applicant corrects everything in one go. Without a valid applicant type
+        only the rules that do not depend on it are applied."""
         data = super().clean() or {}
-        if self.errors:
-            return data
+        kind_known = "applicant_kind" not in self.errors
         for field, message in applicant_errors(self.applicant_input(data).cleaned()).items():
+            if field in self.errors or (not kind_known and field not in _SAME_FOR_ALL):
+                continue
             self.add_error(field or None, message)
         return data
 
