@@ -151,6 +151,10 @@ def test_fiscal_upload_publishes_html_table_and_downloads(world: World) -> None:
     assert str(table.total) == "300.00"
     page = Client().get(reverse("portal:disclosure_fiscal", args=[table.pk])).content.decode()
     assert "<table>" in page and "社会保障和就业支出" in page
+    # The total under 合计 (the third column), then the two columns after it left empty.
+    assert (
+        '<tfoot><tr><th scope="row" colspan="2">合计</th><td>300.00</td><td></td><td></td>' in page
+    )
     r = Client().get(reverse("portal:disclosure_fiscal_download", args=[table.pk, "csv"]))
     assert "行政运行" in r.content.decode("utf-8-sig")
     r = Client().get(reverse("portal:disclosure_fiscal_download", args=[table.pk, "xlsx"]))

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from yangguang.disclosure.fiscal import SCHEMAS
 from yangguang.disclosure.models import (
     Attachment,
     CatalogueNode,
@@ -263,7 +264,13 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 def fiscal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     table = get_object_or_404(FiscalTable.objects.select_related("body"), pk=pk, is_published=True)
-    return render(request, "disclosure/portal/fiscal.html", {"table": table})
+    # The total sits under the kind's first amount column (合计 or 金额), not the last column.
+    at = SCHEMAS[table.kind].money[0] if table.kind in SCHEMAS else len(table.columns) - 1
+    return render(
+        request,
+        "disclosure/portal/fiscal.html",
+        {"table": table, "total_at": at, "after_total": range(len(table.columns) - at - 1)},
+    )
 
 
 def village_finance(request: HttpRequest, credit_code: str) -> HttpResponse:
