@@ -180,7 +180,10 @@ def test_deactivate_and_reactivate(world, client: Client) -> None:
     world.body_a.refresh_from_db()
     assert not world.body_a.is_active
     assert client.get(f"/bodies/{world.body_a.credit_code}/").status_code == 404
-    assert client.get(f"/console/orgs/bodies/{world.body_a.pk}/deactivate/").status_code == 405
+    opened = client.get(f"/console/orgs/bodies/{world.body_a.pk}/deactivate/")
+    # An action URL opened in the browser: a page that says so, not a blank one.
+    assert opened.status_code == 405 and opened["Allow"] == "POST"
+    assert "此地址不能直接打开" in opened.content.decode()
     client.post(f"/console/orgs/bodies/{world.body_a.pk}/activate/")
     world.body_a.refresh_from_db()
     assert world.body_a.is_active

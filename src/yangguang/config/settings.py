@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yangguang.core.middleware.RequestContextMiddleware",
+    "yangguang.core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "yangguang.config.urls"
