@@ -222,3 +222,33 @@ def test_handler_who_registers_is_assigned(world: Any, intake_a: Any, frozen: An
         actor=intake_a, body=world.body_a, data=person(), channel="in_person"
     ).application
     assert (waiting.handler, waiting.state) == (None, State.RECEIVED)
+
+
+@pytest.mark.parametrize(
+    ("kind", "accepted"),
+    [
+        ("government", True),  # 条例 Art. 2: administrative organs
+        ("department", True),
+        ("township", True),
+        ("institution", True),  # Art. 54: organisations empowered to manage public affairs
+        ("village", False),  # 村务公开: another law
+        ("enterprise", False),  # 厂务公开 / Art. 55: their own disclosure rules
+    ],
+)
+def test_who_receives_applications_art_2_54(
+    world: Any, client: Any, kind: str, accepted: bool
+) -> None:
+    from tests.factories import BodyFactory
+
+    body = BodyFactory(kind=kind, region=world.county)
+    listed = client.get("/foi/apply/").content.decode()
+    assert (f'value="{body.pk}"' in listed) is accepted
+    assert client.get(f"/foi/apply/?body={body.credit_code}").status_code == (
+        200 if accepted else 404
+    )
+    if accepted:
+        assert s.application_submit_online(body=body, data=person()).application.pk
+    else:
+        with pytest.raises(FoiError) as exc:
+            s.application_submit_online(body=body, data=person())
+        assert "不是政府信息公开申请的受理机关" in exc.value.errors["body"]

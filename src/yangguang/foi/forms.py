@@ -20,7 +20,13 @@ from yangguang.foi.models import (
 )
 from yangguang.foi.online import form_token_issued, new_form_token
 from yangguang.foi.outcomes import Outcome
-from yangguang.foi.services import CONSULTATION_ANSWERS, ApplicantInput, FoiError, applicant_errors
+from yangguang.foi.services import (
+    ACCEPTING_KINDS,
+    CONSULTATION_ANSWERS,
+    ApplicantInput,
+    FoiError,
+    applicant_errors,
+)
 from yangguang.orgs.models import Body
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -79,7 +85,9 @@ class ApplicantForm(forms.Form):
 
 class PublicApplicationForm(ApplicantForm):
     body = forms.ModelChoiceField(
-        label="受理机关", queryset=Body.objects.filter(is_active=True), empty_label="请选择"
+        label="受理机关",
+        queryset=Body.objects.filter(is_active=True, kind__in=ACCEPTING_KINDS),
+        empty_label="请选择",
     )
     # Idempotency key and secret of the query code (foi.online): server-generated, per session.
     token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)

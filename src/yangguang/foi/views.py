@@ -83,7 +83,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     fixed: Body | None = None
     code = request.GET.get("body", "").strip().upper()
     if code:
-        fixed = Body.objects.filter(credit_code=code, is_active=True).first()
+        fixed = Body.objects.filter(
+            credit_code=code, is_active=True, kind__in=svc.ACCEPTING_KINDS
+        ).first()
         if fixed is None:
             raise Http404("未找到该机关")
     if request.method == "POST":
