@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.auth.hashers import identify_hasher
 from django.db import connection, connections
 
-from yangguang.core.models import TrackingSequence, TrackingTicket
+from yangguang.core.models import TrackingFailure, TrackingSequence, TrackingTicket
 from yangguang.core.tracking import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -138,6 +138,38 @@ def test_success_resets_failure_count(settings) -> None:  # type: ignore[no-unty
     assert verify_ticket(issued.number, "WRONG4") is None
 
 
+def test_lock_is_per_client_so_a_stranger_cannot_lock_out_the_applicant(settings) -> None:  # type: ignore[no-untyped-def]
+    """Numbers are sequential: anyone can try codes for anyone's number. Their wrong codes lock
+    the number for them, not for the applicant on another address."""
+    settings.TRACKING_MAX_FAILURES = 3
+    issued = issue_ticket("YSQ", 2026)
+    stranger, applicant = "203.0.113.9", "198.51.100.7"
+    assert verify_ticket(issued.number, "WRONG1", client=stranger) is None
+    assert verify_ticket(issued.number, "WRONG2", client=stranger) is None
+    with pytest.raises(TicketLocked):
+        verify_ticket(issued.number, "WRONG3", client=stranger)
+    with pytest.raises(TicketLocked):  # locked for the stranger, even with the right code
+        verify_ticket(issued.number, issued.code, client=stranger)
+    # The applicant's own typo counts on their own account, and the right code opens.
+    assert verify_ticket(issued.number, "TYPO", client=applicant) is None
+    assert verify_ticket(issued.number, issued.code, client=applicant) == issued.ticket
+
+
+def test_many_clients_together_lock_the_number_for_everyone(settings) -> None:  # type: ignore[no-untyped-def]
+    """A cap on the number across clients: many addresses guessing together stop too."""
+    settings.TRACKING_MAX_FAILURES = 3
+    settings.TRACKING_MAX_FAILURES_TOTAL = 5
+    with time_machine.travel(T0, tick=False):
+        issued = issue_ticket("YSQ", 2026)
+        for i in range(4):
+            assert verify_ticket(issued.number, "WRONG", client=f"192.0.2.{i}") is None
+        with pytest.raises(TicketLocked) as locked:
+            verify_ticket(issued.number, "WRONG", client="192.0.2.99")
+        assert locked.value.until == T0 + dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
+        with pytest.raises(TicketLocked):
+            verify_ticket(issued.number, issued.code, client="198.51.100.7")
+
+
 def test_lock_is_per_number(settings) -> None:  # type: ignore[no-untyped-def]
     settings.TRACKING_MAX_FAILURES = 1
     first, second = issue_ticket("YSQ", 2026), issue_ticket("YSQ", 2026)
@@ -200,7 +232,7 @@ def test_parallel_wrong_codes_cannot_slip_past_the_limit(settings) -> None:  # t
     results = _in_parallel(guess, n=10)
     assert "open" not in results
     assert "locked" in results
-    assert TrackingTicket.objects.get(pk=issued.ticket.pk).locked_until is not None
+    assert TrackingFailure.objects.get(ticket=issued.ticket).locked_until is not None
 
 
 def test_test_database_is_shared_between_threads() -> None:

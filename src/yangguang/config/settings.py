@@ -235,8 +235,10 @@ LOGIN_LOCKOUT_MINUTES = _env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Query codes of tracking numbers: lock a number for a while after repeated wrong codes.
+# Query codes of tracking numbers: after repeated wrong codes a number is locked for a while —
+# for the client (IP address) that made them, and for everyone after TOTAL failures from all.
 TRACKING_MAX_FAILURES = _env_int("TRACKING_MAX_FAILURES", 5, minimum=1)
+TRACKING_MAX_FAILURES_TOTAL = _env_int("TRACKING_MAX_FAILURES_TOTAL", 50, minimum=1)
 TRACKING_LOCK_MINUTES = _env_int("TRACKING_LOCK_MINUTES", 30, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"

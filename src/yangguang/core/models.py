@@ -144,6 +144,25 @@ class TrackingTicket(models.Model):
         return self.number
 
 
+class TrackingFailure(models.Model):
+    """Wrong query codes for one tracking number from one client (IP address): a stranger who
+    knows a number locks it for themselves, not for the applicant (core.tracking)."""
+
+    ticket = models.ForeignKey(TrackingTicket, on_delete=models.CASCADE, related_name="failures")
+    client = models.CharField(max_length=64)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "查询失败记录"
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "client"], name="uniq_tracking_failure")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.client}"
+
+
 class OutboxMessage(models.Model):
     """Notifications and index updates, written in the same transaction as the change and
     delivered after commit; the tests read this table."""

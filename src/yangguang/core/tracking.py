@@ -6,7 +6,10 @@ serialise concurrent writers, so parallel creations get distinct numbers (gaps a
 a caller's transaction rolls back; duplicates are not).
 The query code is shown to the citizen once and stored only as a hash (the first entry of
 PASSWORD_HASHERS, argon2); wrong codes are counted and the number is locked for
-TRACKING_LOCK_MINUTES after TRACKING_MAX_FAILURES failures in a row.
+TRACKING_LOCK_MINUTES after TRACKING_MAX_FAILURES failures in a row from one client (IP
+address), and for every client after TRACKING_MAX_FAILURES_TOTAL from all. Numbers are
+sequential, so a lock for everyone after a few wrong codes let anyone lock an applicant out;
+per client, guessing an 8-character code (31^8) at 5 tries per 30 minutes stays hopeless.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from yangguang.core.models import TrackingSequence, TrackingTicket
+from yangguang.core.context import current_ip
+from yangguang.core.models import TrackingFailure, TrackingSequence, TrackingTicket
 
 # Query codes avoid look-alike characters (0/O, 1/I/L) for people reading them off paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -108,13 +112,15 @@ def normalise_code(code: str) -> str:
     return code.strip().upper().replace(" ", "").replace("-", "")
 
 
-def verify_ticket(number: str, code: str) -> TrackingTicket | None:
+def verify_ticket(number: str, code: str, client: str | None = None) -> TrackingTicket | None:
     """The ticket when `code` matches; None for an unknown number or a wrong code (the caller
     shows the same message for both, and both cost one hash check). Raises TicketLocked while
-    the number is locked, and on the failure that locks it."""
+    the number is locked for `client` (default: the request's IP address), and on the failure
+    that locks it."""
     now = timezone.now()
     number = normalise_number(number)
     code = normalise_code(code)
+    client = (client if client is not None else current_ip.get()) or ""
     ticket = (
         TrackingTicket.objects.filter(number=number).first() if NUMBER_RE.match(number) else None
     )
@@ -122,24 +128,38 @@ def verify_ticket(number: str, code: str) -> TrackingTicket | None:
         # Same work as a wrong code, so timing does not tell unknown numbers apart.
         make_password(code)
         return None
-    if ticket.locked_until and ticket.locked_until > now:
-        raise TicketLocked(ticket.locked_until)
+    mine = TrackingFailure.objects.filter(ticket=ticket, client=client).first()
+    for until in (ticket.locked_until, mine.locked_until if mine else None):
+        if until and until > now:
+            raise TicketLocked(until)
     if code and check_password(code, ticket.code_hash):
         if ticket.failed_attempts or ticket.locked_until:
             TrackingTicket.objects.filter(pk=ticket.pk).update(failed_attempts=0, locked_until=None)
+        if mine:
+            mine.delete()
         return ticket
-    locked_until = None
-    with transaction.atomic():
-        # Count atomically: concurrent wrong guesses cannot slip past the limit.
-        TrackingTicket.objects.filter(pk=ticket.pk).update(failed_attempts=F("failed_attempts") + 1)
-        failures = TrackingTicket.objects.values_list("failed_attempts", flat=True).get(
-            pk=ticket.pk
-        )
-        if failures >= settings.TRACKING_MAX_FAILURES:
-            locked_until = now + dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
-            TrackingTicket.objects.filter(pk=ticket.pk).update(
-                failed_attempts=0, locked_until=locked_until
-            )
+    locked_until = _count_failure(ticket, client, now)
     if locked_until is not None:
         raise TicketLocked(locked_until)
     return None
+
+
+def _count_failure(ticket: TrackingTicket, client: str, now: dt.datetime) -> dt.datetime | None:
+    """Count a wrong code for `client` and for the number; the end of the lock it causes."""
+    until = now + dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
+    locked = None
+    with transaction.atomic():
+        # Count atomically: concurrent wrong guesses cannot slip past the limits.
+        TrackingFailure.objects.get_or_create(ticket=ticket, client=client)
+        mine = TrackingFailure.objects.filter(ticket=ticket, client=client)
+        mine.update(failed_attempts=F("failed_attempts") + 1)
+        if mine.values_list("failed_attempts", flat=True).get() >= settings.TRACKING_MAX_FAILURES:
+            mine.update(failed_attempts=0, locked_until=until)
+            locked = until
+        everyone = TrackingTicket.objects.filter(pk=ticket.pk)
+        everyone.update(failed_attempts=F("failed_attempts") + 1)
+        total = everyone.values_list("failed_attempts", flat=True).get()
+        if total >= settings.TRACKING_MAX_FAILURES_TOTAL:
+            everyone.update(failed_attempts=0, locked_until=until)
+            locked = until
+    return locked
