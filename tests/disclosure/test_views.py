@@ -136,6 +136,7 @@ def test_review_page_resolves_findings_and_publishes(world: World) -> None:
     rc = client_for(world.reviewer_a)
     page = rc.get(reverse("console:disclosure_detail", args=[pub.pk])).content.decode()
     assert "【11010519491231002X】" in page and "遮盖为 110***********002X" in page
+    assert "· 提交审查" in page and "publication.submit" not in page  # 办理记录 in Chinese
     assert pub in rc.get(reverse("console:disclosure_queue")).context["page_obj"].object_list
     # the editor's own queue does not contain it (reviewers only)
     assert client_for(world.editor_a).get(reverse("console:disclosure_queue")).status_code == 404

@@ -112,6 +112,12 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计记录不可删除。")
 
+    @property
+    def action_label(self) -> str:
+        from yangguang.core.audit import action_label
+
+        return action_label(self.action)
+
 
 class TrackingSequence(models.Model):
     """Last number issued per kind and year (YSQ-2026-000123)."""
