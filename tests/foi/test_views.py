@@ -408,3 +408,29 @@ def _xlsx_cells(content: bytes) -> set[str]:
 
     sheet = load_workbook(BytesIO(content), read_only=True).active
     return {str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None}
+
+
+def test_detail_offers_only_the_steps_the_state_allows(
+    world: Any, client: Client, frozen: Any
+) -> None:
+    """The services refuse a step in the wrong state (ACTION_STATES); the page does not offer
+    it either — no 收到补正材料 before a notice, no second notice (条例 Art. 30: one), no 登记缴费
+    before a fee notice, no second extension (Art. 33)."""
+    frozen(D(2026, 2, 5))
+    app = register(world, D(2026, 2, 5))
+    client.force_login(world.head_a)
+
+    def offered() -> set[str]:
+        page = client.get(f"/console/foi/{app.pk}/").content.decode()
+        return set(re.findall(r'id="action-([a-z_]+)"', page))
+
+    received = offered()
+    assert {"correction_request", "extend", "consultation_start", "fee_notice", "reply"} <= received
+    assert not received & {"correction_receive", "consultation_end", "fee_paid"}
+    s.correction_request(actor=world.head_a, application=app, items="补充申请人身份证明")
+    in_correction = offered()
+    assert "correction_receive" in in_correction
+    assert not in_correction & {"correction_request", "fee_notice", "consultation_start"}
+    s.correction_receive(actor=world.head_a, application=app)
+    s.application_extend(actor=world.head_a, application=app, days=10, reason="需调取档案")
+    assert "extend" not in offered() and "correction_request" not in offered()

@@ -265,6 +265,19 @@ def _lock(app: Application) -> Application:
     return Application.objects.select_for_update().select_related("body__region").get(pk=app.pk)
 
 
+# The states in which each workflow step is possible (the services refuse it otherwise; the
+# detail page offers only these).
+ACTION_STATES: dict[str, tuple[str, ...]] = {
+    "correction_request": (State.RECEIVED, State.PROCESSING),  # Art. 30: one notice
+    "correction_receive": (State.CORRECTION,),  # …and its lapse
+    "extend": (State.RECEIVED, State.PROCESSING, State.CONSULTING, State.FEE),
+    "consultation_start": (State.RECEIVED, State.PROCESSING),
+    "consultation_end": (State.CONSULTING,),
+    "fee_notice": (State.RECEIVED, State.PROCESSING),
+    "fee_paid": (State.FEE,),  # …and its lapse
+}
+
+
 def _require_open(app: Application, *states: str) -> None:
     allowed = states or OPEN_STATES
     if app.state not in allowed:
@@ -568,7 +581,7 @@ def correction_request(
         app = _lock(application)
         if app.events.filter(kind=EventKind.CORRECTION_REQUESTED).exists():
             raise FoiError("补正通知只能发出一次，须一次性告知需要补正的全部事项（条例第三十条）。")
-        _require_open(app, State.RECEIVED, State.PROCESSING)
+        _require_open(app, *ACTION_STATES["correction_request"])
         _check_date(on, app, "补正通知日期", today)
         cal = current_calendar()
         period = period_days or int(get_rule("foi.correction_period_days", app.body.region.path))
@@ -613,7 +626,7 @@ def correction_receive(
     on = on or today
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.CORRECTION)
+        _require_open(app, *ACTION_STATES["correction_receive"])
         requested = app.events.filter(kind=EventKind.CORRECTION_REQUESTED).order_by("-on").first()
         _check_date(on, app, "收到补正材料日期", today)
         if requested is not None and on < requested.on:
@@ -640,7 +653,7 @@ def correction_lapse(
     today = today or _today()
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.CORRECTION)
+        _require_open(app, *ACTION_STATES["correction_receive"])
         if app.correction_due_on is None or today <= app.correction_due_on:
             raise FoiError(f"补正期限（{app.correction_due_on}）尚未届满。")
         if app.proposed_outcome == "other_1":
@@ -679,7 +692,7 @@ def application_extend(
         raise FoiError("请写明延期理由。", "reason")
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.RECEIVED, State.PROCESSING, State.CONSULTING, State.FEE)
+        _require_open(app, *ACTION_STATES["extend"])
         if app.extended or app.events.filter(kind=EventKind.EXTENDED).exists():
             raise FoiError("答复期限只能延长一次（条例第三十三条）。", "days")
         _check_date(on, app, "延期日期", today)
@@ -730,7 +743,7 @@ def consultation_start(
         raise FoiError("请填写征求意见的对象。", "party")
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.RECEIVED, State.PROCESSING)
+        _require_open(app, *ACTION_STATES["consultation_start"])
         _check_date(on, app, "征求意见日期", today)
         answer_due = current_calendar().add_workdays(on, CONSULTATION_LIMIT)
         before = audit.snapshot(app)
@@ -776,7 +789,7 @@ def consultation_end(
         raise FoiError("请选择意见结果。", "answer")
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.CONSULTING)
+        _require_open(app, *ACTION_STATES["consultation_end"])
         started = app.events.filter(kind=EventKind.CONSULTATION_STARTED).order_by("-on").first()
         _check_date(on, app, "征求意见结束日期", today)
         if started is not None and on < started.on:
@@ -829,7 +842,7 @@ def fee_notice(
         raise FoiError("件数/页数应为正整数。", "units")
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.RECEIVED, State.PROCESSING)
+        _require_open(app, *ACTION_STATES["fee_notice"])
         if app.fee_notices.exists():
             raise FoiError("同一申请只能发出一次收费通知，不得同时按件和按量计收。")
         _check_date(on, app, "收费通知日期", today)
@@ -892,7 +905,7 @@ def fee_paid(*, actor: User, application: Application, on: dt.date | None = None
     on = on or today
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.FEE)
+        _require_open(app, *ACTION_STATES["fee_paid"])
         notice = app.fee_notices.filter(status=FeeStatus.PENDING).first()
         if notice is None:
             raise FoiError("没有待缴费的收费通知。")
@@ -921,7 +934,7 @@ def fee_lapse(
     today = today or _today()
     with transaction.atomic():
         app = _lock(application)
-        _require_open(app, State.FEE)
+        _require_open(app, *ACTION_STATES["fee_paid"])
         notice = app.fee_notices.filter(status=FeeStatus.PENDING).first()
         if notice is None:
             raise FoiError("没有待缴费的收费通知。")

@@ -47,6 +47,7 @@ from yangguang.foi.models import (
     OPEN_STATES,
     PAUSED_KEY,
     Application,
+    EventKind,
     ReviewCase,
     State,
 )
@@ -572,12 +573,23 @@ def _forms(app: Application, bound: dict[str, Any] | None = None) -> dict[str, A
 def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
     app = _staff_app(request, pk)
     user = request.user
+    # Steps the 条例 allows once: one correction notice (Art. 30), one extension (Art. 33).
+    once: dict[str, str] = {
+        EventKind.CORRECTION_REQUESTED: "correction_request",
+        EventKind.EXTENDED: "extend",
+    }
+    used = {once[k] for k in app.events.filter(kind__in=once).values_list("kind", flat=True)}
     allowed = {
         name: can(user, action, app)
         and (
             app.is_open
             or name in ("review", "decide")
             or (name == "attach" and app.state == State.REPLIED)
+        )
+        # Only the steps the state allows, but always the one just refused (with its error).
+        and (
+            (app.state in svc.ACTION_STATES.get(name, (app.state,)) and name not in used)
+            or name in (bound or {})
         )
         for name, (_, action) in ACTION_FORMS.items()
     }
