@@ -246,6 +246,13 @@ def test_who_receives_applications_art_2_54(
     assert client.get(f"/foi/apply/?body={body.credit_code}").status_code == (
         200 if accepted else 404
     )
+    # The body's disclosure page and guide link to the form only when it receives applications.
+    for url in (
+        f"/disclosure/body/{body.credit_code}/",
+        f"/disclosure/body/{body.credit_code}/guide/",
+    ):
+        page = client.get(url).content.decode()
+        assert (f"/foi/apply/?body={body.credit_code}" in page) is accepted, url
     if accepted:
         assert s.application_submit_online(body=body, data=person()).application.pk
     else:

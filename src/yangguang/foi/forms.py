@@ -21,13 +21,12 @@ from yangguang.foi.models import (
 from yangguang.foi.online import form_token_issued, new_form_token
 from yangguang.foi.outcomes import Outcome
 from yangguang.foi.services import (
-    ACCEPTING_KINDS,
     CONSULTATION_ANSWERS,
     ApplicantInput,
     FoiError,
     applicant_errors,
 )
-from yangguang.orgs.models import Body
+from yangguang.orgs.models import FOI_ACCEPTING_KINDS, Body
 
 DATE = forms.DateInput(attrs={"type": "date"})
 # Applicant fields whose rules are the same for a person and an organisation.
@@ -86,7 +85,7 @@ class ApplicantForm(forms.Form):
 class PublicApplicationForm(ApplicantForm):
     body = forms.ModelChoiceField(
         label="受理机关",
-        queryset=Body.objects.filter(is_active=True, kind__in=ACCEPTING_KINDS),
+        queryset=Body.objects.filter(is_active=True, kind__in=FOI_ACCEPTING_KINDS),
         empty_label="请选择",
     )
     # Idempotency key and secret of the query code (foi.online): server-generated, per session.

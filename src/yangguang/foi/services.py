@@ -58,7 +58,7 @@ from yangguang.foi.online import OnlineSubmission
 from yangguang.foi.outcomes import OUTCOMES, TERMINATING
 from yangguang.foi.validators import phone_error, postcode_error, resident_id_error
 from yangguang.orgs.access import can, require
-from yangguang.orgs.models import Body, BodyKind, Role, RoleAssignment, User
+from yangguang.orgs.models import FOI_ACCEPTING_KINDS, Body, Role, RoleAssignment, User
 from yangguang.orgs.validators import credit_code_error
 
 MIN_DESCRIPTION = 6
@@ -335,16 +335,6 @@ class SubmissionConflict(FoiError):
     anything about it: the key may have been copied, or a form was edited after submission."""
 
 
-# Who receives applications under the 条例: administrative organs (Art. 2) and organisations a
-# law or regulation empowers to manage public affairs (Art. 54; often 事业单位, such as a
-# 住房公积金管理中心). Villages' affairs (村务公开) and enterprises' (厂务公开, Art. 55 for public
-# utilities) are disclosed under other rules, not by application here.
-ACCEPTING_KINDS = (
-    BodyKind.GOVERNMENT,
-    BodyKind.DEPARTMENT,
-    BodyKind.TOWNSHIP,
-    BodyKind.INSTITUTION,
-)
 NOT_ACCEPTING = (
     "该单位不是政府信息公开申请的受理机关（条例第二条、第五十四条）：村（居）务和企业信息按"
     "其公开制度公开，可向其主管部门咨询。"
@@ -369,7 +359,7 @@ def application_submit_online(
     errors = applicant_errors(data)
     if not body.is_active:
         errors[""] = "该机关暂不受理网上申请。"
-    elif body.kind not in ACCEPTING_KINDS:
+    elif body.kind not in FOI_ACCEPTING_KINDS:
         errors["body"] = NOT_ACCEPTING
     if errors:
         raise FoiError(errors)

@@ -63,7 +63,7 @@ from yangguang.foi.selectors import (
 )
 from yangguang.foi.validators import mask_name
 from yangguang.orgs.access import can, require, visible_bodies_q, visible_region_paths
-from yangguang.orgs.models import Body, Role, User
+from yangguang.orgs.models import FOI_ACCEPTING_KINDS, Body, Role, User
 
 PAGE_SIZE = 50
 # receipt id → {"number", "token"}; the token (the code's secret) is cleared once shown.
@@ -85,7 +85,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("body", "").strip().upper()
     if code:
         fixed = Body.objects.filter(
-            credit_code=code, is_active=True, kind__in=svc.ACCEPTING_KINDS
+            credit_code=code, is_active=True, kind__in=FOI_ACCEPTING_KINDS
         ).first()
         if fixed is None:
             raise Http404("未找到该机关")

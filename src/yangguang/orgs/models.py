@@ -69,6 +69,18 @@ class BodyKind(models.TextChoices):
     ENTERPRISE = "enterprise", "国有企业"
 
 
+# Who receives applications under the 条例: administrative organs (Art. 2) and organisations a
+# law or regulation empowers to manage public affairs (Art. 54; often 事业单位, such as a
+# 住房公积金管理中心). Villages' affairs (村务公开) and enterprises' (厂务公开, Art. 55 for public
+# utilities) are disclosed under other rules, not by application here.
+FOI_ACCEPTING_KINDS = (
+    BodyKind.GOVERNMENT,
+    BodyKind.DEPARTMENT,
+    BodyKind.TOWNSHIP,
+    BodyKind.INSTITUTION,
+)
+
+
 class Body(models.Model):
     name = models.CharField("机构名称", max_length=100)
     short_name = models.CharField("简称", max_length=40, blank=True)
@@ -104,6 +116,11 @@ class Body(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def accepts_applications(self) -> bool:
+        """Whether citizens apply to it for information (FOI_ACCEPTING_KINDS)."""
+        return self.is_active and self.kind in FOI_ACCEPTING_KINDS
 
 
 class Window(models.Model):
