@@ -134,3 +134,22 @@ def test_body_directory_search(world, client: Client) -> None:
     world.body_b.is_active = False
     world.body_b.save()
     assert world.body_b.name not in client.get("/bodies/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("search", "first", "after"),
+    [
+        # 民政 is a word of 民政局 but straddles 人民 | 政府 in 人民政府: listed after it.
+        ("民政", ["示范县民政局"], ["示范县人民政府"]),
+        # A substring that is not a word still finds (政府办 = 政府办公室).
+        ("政府办", ["示范县人民政府办公室"], []),
+    ],
+)
+def test_directory_lists_word_matches_first(  # type: ignore[no-untyped-def]
+    world, client: Client, search: str, first: list[str], after: list[str]
+) -> None:
+    for name in ["示范县人民政府", "示范县人民政府办公室", "示范县民政局"]:
+        BodyFactory(name=name, region=world.county, kind=BodyKind.DEPARTMENT)
+    names = [b.name for b in client.get("/bodies/", {"q": search}).context["page_obj"]]
+    assert names[: len(first)] == first
+    assert set(after) <= set(names[len(first) :])  # still found, after the word matches

@@ -5,6 +5,7 @@ the public directory — the region tree and every active body are public inform
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -52,7 +53,40 @@ def filter_bodies(
             | Q(short_name__icontains=search)
             | Q(credit_code__iexact=search.upper())
         )
+        if _CJK.search(search):
+            # Bodies where the search is a word of the name first: 民政 lists 示范市民政局
+            # before 示范市人民政府, where the two characters straddle 人民 and 政府. A
+            # substring match still counts (政府办 is 人民政府办公室's usual abbreviation).
+            found = qs.values_list("pk", "name", "short_name")
+            whole = [pk for pk, *names in found if any(_at_word(search, n) for n in names if n)]
+            order = list(qs.query.order_by or Body._meta.ordering or [])
+            qs = qs.annotate(
+                _partial=Case(When(pk__in=whole, then=Value(0)), default=Value(1))
+            ).order_by("_partial", *order)
     return qs
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _at_word(search: str, name: str) -> bool:
+    """Whether `search` occurs in `name` starting where one of its words starts (jieba's
+    precise cut)."""
+    from yangguang.search.segment import get_segmenter
+
+    words = get_segmenter().query_words(name)
+    if "".join(words) != name:  # punctuation or spaces: no reliable offsets
+        return search in name
+    starts, at = set(), 0
+    for w in words:
+        starts.add(at)
+        at += len(w)
+    i = name.find(search)
+    while i >= 0:
+        if i in starts:
+            return True
+        i = name.find(search, i + 1)
+    return False
 
 
 # --- public portal ---------------------------------------------------------------------------
