@@ -364,3 +364,19 @@ def test_public_metadata_shows_the_change_date(world: World) -> None:
         )
     html = Client().get(f"/disclosure/doc/{pub.index_number}").content.decode()
     assert "变更日期 2026年9月1日" in html
+
+
+def test_publication_form_lists_each_class_with_its_own_subclasses(world: World) -> None:
+    """公开目录 and 主题分类 read as trees: a sub-entry directly after its parent or a sibling
+    (their sort numbers restart under each parent, which interleaved them)."""
+    from yangguang.disclosure.forms import PublicationForm
+
+    services.catalogue_ensure(world.body_a)
+    form = PublicationForm(body=world.body_a)
+    for field, sep in (("category", " / "), ("theme", "/")):
+        labels = [str(label) for value, label in form.fields[field].choices if value]
+        assert any(sep in label for label in labels), field
+        for before, label in zip(labels, labels[1:], strict=False):
+            if sep in label:
+                parent = label.split(sep)[0]
+                assert before == parent or before.startswith(parent + sep), (field, label)

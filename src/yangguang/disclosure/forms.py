@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from yangguang.core.params import int_param
 from yangguang.core.rules import get_rule
@@ -64,7 +66,9 @@ class PublicationForm(forms.Form):
     )
     theme = forms.ModelChoiceField(
         label="主题分类",
-        queryset=Theme.objects.filter(is_active=True).select_related("parent"),
+        # Codes are hierarchical (02, 0201, 0202…): in code order each class is followed by
+        # its own sub-classes (the model's sort order interleaved them).
+        queryset=Theme.objects.filter(is_active=True).select_related("parent").order_by("code"),
         required=False,
         error_messages={"invalid_choice": "未知的主题分类。"},
     )
@@ -103,7 +107,18 @@ class PublicationForm(forms.Form):
         self.body = body
         category = self.fields["category"]
         assert isinstance(category, forms.ModelChoiceField)  # noqa: S101
-        category.queryset = CatalogueNode.objects.filter(body=body).select_related("parent")
+        # Each top-level node followed by its children (two levels), each level in its order.
+        category.queryset = (
+            CatalogueNode.objects.filter(body=body)
+            .select_related("parent")
+            .order_by(
+                Coalesce("parent__sort", "sort"),
+                Coalesce("parent_id", "id"),
+                F("parent_id").asc(nulls_first=True),
+                "sort",
+                "id",
+            )
+        )
         self.fields["category"].label_from_instance = lambda n: (  # type: ignore[attr-defined]
             f"{n.parent.name} / {n.name}" if n.parent_id else n.name
         )
