@@ -84,10 +84,22 @@ class Result:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def plain_text_to_html(value: str) -> str:
+    """Text typed without any HTML (an office pastes or types its document) as paragraphs, one
+    per line, escaped: HTML would run its lines together into one paragraph."""
+    if not value or _TAG_RE.search(value):
+        return value
+    lines = [line.strip() for line in value.replace("\r\n", "\n").split("\n")]
+    return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
+
+
 def sanitize_html(value: str) -> tuple[str, bool]:
     """(clean html, whether anything unsafe was removed) — nh3 keeps ordinary formatting and
-    drops scripts, event handlers and javascript: links."""
-    clean = nh3.clean(value or "", link_rel="noopener noreferrer")
+    drops scripts, event handlers and javascript: links. Plain text becomes paragraphs."""
+    clean = nh3.clean(plain_text_to_html(value or ""), link_rel="noopener noreferrer")
     removed = bool(
         re.search(
             r"<\s*(script|iframe|object|embed|style)|\son\w+\s*=|javascript:", value or "", re.I
