@@ -259,3 +259,24 @@ def test_who_receives_applications_art_2_54(
         with pytest.raises(FoiError) as exc:
             s.application_submit_online(body=body, data=person())
         assert "不是政府信息公开申请的受理机关" in exc.value.errors["body"]
+
+
+@pytest.mark.parametrize(
+    ("description", "quoted"),
+    [
+        (
+            "请公开示范市2026年第三季度政府采购项目合同清单。",
+            "示范市2026年第三季度政府采购项目合同清单",
+        ),
+        ("申请公开2025年度城乡居民养老保险基金收支情况", "2025年度城乡居民养老保险基金收支情况"),
+        ("请提供贵局2024年的执法检查记录。", "2024年的执法检查记录"),
+        ("我申请获取关于棚户区改造的批复文件", "关于棚户区改造的批复文件"),
+        ("公开招标文件及中标结果", "公开招标文件及中标结果"),  # 公开招标 is what is asked for
+        ("请公开", "请公开"),  # nothing left: as written
+    ],
+)
+def test_reply_letter_quotes_what_was_asked_for(description: str, quoted: str) -> None:
+    """答复书: 申请获取“…” quotes the information, not the applicant's request words."""
+    from yangguang.foi.documents import _requested
+
+    assert _requested(description) == quoted

@@ -4,6 +4,7 @@ rendered as printable HTML (template foi/reply_document.html) and as docx (pytho
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from yangguang.foi.models import ApplicantKind, Application
@@ -27,6 +28,23 @@ def _strip_number(label: str) -> str:
     return label.split(".", 1)[1] if "." in label else label
 
 
+# A description's own request words: 请公开…, 申请公开…, 请提供贵局…, 我申请获取… (only when it
+# starts with one of 请/申请/要求/本人/我: 公开招标文件 is what is asked for).
+_ASKING = re.compile(
+    r"^(?:请|本人|我单位|我)?(?:申请|请求|要求)?(?:公开|提供|获取|查询)?(?:贵[机关局委办单位]+)?的?"
+)
+_ASKS = re.compile(r"^(?:请|申请|要求|本人|我)")
+
+
+def _requested(description: str) -> str:
+    """What was asked for, to quote after 申请获取: without the description's own request
+    words and final stop — "请公开2025年…清单。" would read 申请获取“请公开2025年…清单。”."""
+    text = description.strip()
+    if _ASKS.match(text):
+        text = _ASKING.sub("", text, count=1)
+    return text.rstrip("。.；;，, ") or description.strip()
+
+
 def reply_document(app: Application, *, masked: bool = False) -> ReplyDocument:
     d = OUTCOMES[app.outcome] if app.outcome else None
     name = mask_name(app.applicant_name) if masked else app.applicant_name
@@ -41,7 +59,7 @@ def reply_document(app: Application, *, masked: bool = False) -> ReplyDocument:
     p = doc.paragraphs
     p.append(
         f"本机关于{app.received_on:%Y年%m月%d日}收到{you}提出的政府信息公开申请，申请获取"
-        f"“{app.description}”"
+        f"“{_requested(app.description)}”"
         + (f"（文号：{app.doc_number}）" if app.doc_number else "")
         + "。经审查，现答复如下："
     )
