@@ -143,6 +143,8 @@ def test_review_page_resolves_findings_and_publishes(world: World) -> None:
     f = pub.findings.get()
     rc.post(reverse("console:disclosure_finding", args=[pub.pk, f.pk]), {"action": "mask"})
     rc.post(reverse("console:disclosure_approve", args=[pub.pk]))
+    page = rc.get(reverse("console:disclosure_detail", args=[pub.pk])).content.decode()
+    assert "定时发布时间：</label>" in page and ":</label>" not in page  # full-width colon
     rc.post(reverse("console:disclosure_publish", args=[pub.pk]), {"at": ""})
     pub.refresh_from_db()
     assert pub.state == State.PUBLISHED and "110***********002X" in pub.body_html

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
+from yangguang.core.forms import ChineseLabelsForm
 from yangguang.core.params import int_param
 from yangguang.core.rules import get_rule
 from yangguang.disclosure.files import AttachmentError, CheckedFile, check_upload
@@ -181,7 +182,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PublishForm(forms.Form):
+class PublishForm(ChineseLabelsForm):
     at = forms.DateTimeField(
         label="定时发布时间",
         required=False,
@@ -190,17 +191,17 @@ class PublishForm(forms.Form):
     )
 
 
-class ValidityForm(forms.Form):
+class ValidityForm(ChineseLabelsForm):
     validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
     on = forms.DateField(label="变更日期", required=False, widget=DATE_INPUT)
     replaced_by = forms.CharField(label="替代文件索引号", required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(ChineseLabelsForm):
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
 
-class FiscalUploadForm(forms.Form):
+class FiscalUploadForm(ChineseLabelsForm):
     kind = forms.ChoiceField(label="表格类型")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     month = forms.IntegerField(label="月份（村级财务）", min_value=1, max_value=12, required=False)

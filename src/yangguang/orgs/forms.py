@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from yangguang.core.forms import ChineseLabelsForm
 from yangguang.orgs.models import Body, BodyKind, Region, RegionLevel
 from yangguang.orgs.services import body_field_errors, window_field_errors
 
@@ -221,7 +222,7 @@ class ImportForm(forms.Form):
     )
 
 
-class BodyFilterForm(forms.Form):
+class BodyFilterForm(ChineseLabelsForm):
     region = forms.ChoiceField(label="所属区划", required=False)
     kind = forms.ChoiceField(
         label="机构类型", required=False, choices=[("", "全部类型"), *BodyKind.choices]
