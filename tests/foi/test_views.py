@@ -425,6 +425,9 @@ def test_detail_offers_only_the_steps_the_state_allows(
         return set(re.findall(r'id="action-([a-z_]+)"', page))
 
     received = offered()
+    page = client.get(f"/console/foi/{app.pk}/").content.decode()
+    option = re.search(rf'<option value="{world.handler_a.pk}"[^>]*>([^<]+)<', page)
+    assert option and option.group(1) == world.handler_a.get_full_name()  # a name, not a login
     assert {"correction_request", "extend", "consultation_start", "fee_notice", "reply"} <= received
     assert not received & {"correction_receive", "consultation_end", "fee_paid"}
     s.correction_request(actor=world.head_a, application=app, items="补充申请人身份证明")

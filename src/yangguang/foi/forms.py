@@ -148,8 +148,15 @@ class WithdrawForm(forms.Form):
     )
 
 
+class _StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Staff by name (李承办), as the queue shows them, not by login (demo_handler)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class AssignForm(forms.Form):
-    handler = forms.ModelChoiceField(label="承办人", queryset=Body.objects.none())
+    handler = _StaffChoice(label="承办人", queryset=Body.objects.none())
 
 
 class CorrectionForm(forms.Form):
