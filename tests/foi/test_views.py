@@ -62,6 +62,7 @@ def test_apply_submit_receipt_once_and_double_click(
     assert ok.status_code == 302
     detail = client.get(ok["Location"]).content.decode()
     assert "已收到" in detail and "2026-03-11" in detail and "王小明" not in detail
+    assert "请公开 2025 年度城乡居民养老保险基金收支情况" in detail  # what was asked for
 
 
 @pytest.mark.parametrize(
