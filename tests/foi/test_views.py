@@ -438,3 +438,27 @@ def test_detail_offers_only_the_steps_the_state_allows(
     s.correction_receive(actor=world.head_a, application=app)
     s.application_extend(actor=world.head_a, application=app, days=10, reason="需调取档案")
     assert "extend" not in offered() and "correction_request" not in offered()
+
+
+def test_console_home_counts_what_waits(world: Any, client: Client, frozen: Any) -> None:
+    """工作台: the open applications the user sees and the overdue ones (Art. 33), each linking
+    to the queue; a 承办人 counts only what is assigned to them."""
+    frozen(D(2026, 2, 5))
+    register(world, D(2026, 2, 5))  # assigned to handler_a
+    register(world, D(2026, 2, 5), assign=False)
+    frozen(D(2026, 3, 31))  # both past their 20 working days
+    register(world, D(2026, 3, 31), assign=False)
+
+    def tiles(user: Any) -> dict[str, tuple[int, str]]:
+        client.force_login(user)
+        html = client.get("/console/").content.decode()
+        found = re.findall(r'<a href="([^"]+)"><strong>(\d+)</strong> ([^<]+)</a>', html)
+        return {label: (int(n), url.replace("&amp;", "&")) for url, n, label in found}
+
+    head = tiles(world.head_a)
+    assert head["件依申请公开申请未办结"] == (3, "/console/foi/")
+    assert head["件已超过答复期限"] == (2, "/console/foi/?light=overdue")
+    handler = tiles(world.handler_a)
+    assert handler["件依申请公开申请未办结"][0] == 1 and handler["件已超过答复期限"][0] == 1
+    assert "条公开信息待审查" in tiles(world.reviewer_a)
+    assert "件依申请公开申请未办结" not in tiles(world.editor_a)

@@ -8,7 +8,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         from yangguang.core import nav
-        from yangguang.disclosure import access, services  # noqa: F401  (register actions, rules)
+        from yangguang.disclosure import access, dashboard, services  # noqa: F401  (register actions, rules, tiles)
 
         nav.portal("政府信息公开", "portal:disclosure_platform", 20)
         nav.console("信息发布", "console:disclosure_drafts", "publication.list", 20)

@@ -8,7 +8,7 @@ class FoiConfig(AppConfig):
 
     def ready(self) -> None:
         from yangguang.core import calendar, nav
-        from yangguang.foi import access, rules  # noqa: F401 - registers actions and rules
+        from yangguang.foi import access, dashboard, rules  # noqa: F401 - registers actions, rules, tiles
 
         calendar.on_change(_recompute_open_deadlines)
         nav.portal("依申请公开", "portal:foi_apply", 30)

@@ -181,7 +181,14 @@ def body_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 @login_required
 def console_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/home.html", {})
+    """What waits for this user (core.dashboard): applications due, publications to review…"""
+    from django.utils import timezone
+
+    from yangguang.core.dashboard import tiles_for
+
+    return render(
+        request, "console/home.html", {"tiles": tiles_for(request.user, timezone.localdate())}
+    )
 
 
 # --- console: regions ------------------------------------------------------------------------
