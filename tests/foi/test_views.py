@@ -121,6 +121,21 @@ def test_apply_shows_every_error_at_once(
     assert Application.objects.count() == 0
 
 
+def test_apply_form_marks_what_the_rules_require(client: Client, world: Any) -> None:
+    """条例 Art. 29: name, ID number (person) or credit code (organisation), a description and
+    one way of contact. The form marks them, not only its own required choices."""
+    html = client.get("/foi/apply/").content.decode()
+    for label in (
+        "姓名/名称",
+        "证件号码（自然人）",
+        "统一社会信用代码（组织）",
+        "所需信息的内容描述",
+    ):
+        assert re.search(re.escape(label) + r' <span aria-hidden="true">\*</span>', html), label
+    assert "用途（选填） <span" not in html
+    assert "至少填写一项" in html
+
+
 def test_tracking_pages_need_the_code(world: Any, client: Client, frozen: Any) -> None:
     frozen(D(2026, 2, 5))
     app = register(world, D(2026, 2, 5))

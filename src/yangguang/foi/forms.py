@@ -60,6 +60,16 @@ class ApplicantForm(forms.Form):
     delivery = forms.ChoiceField(label="获取信息的方式", choices=Delivery.choices)
     form = forms.ChoiceField(label="信息的载体形式", choices=Form.choices)
 
+    # Optional to the form (the rules depend on the applicant type) but required by the rules
+    # (applicant_errors, 条例 Art. 29): marked * like the form's required fields. The ID
+    # number and the credit code say whose they are (自然人 / 组织) in their labels.
+    RULE_REQUIRED = ("applicant_name", "id_number", "credit_code", "description")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.RULE_REQUIRED:
+            self.fields[name].rule_required = True  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         """The form's own errors (a choice left empty) and the rules' (applicant_errors) at
         once, so the applicant corrects everything in one go. Without a valid applicant type
