@@ -453,6 +453,11 @@ def test_detail_offers_only_the_steps_the_state_allows(
     s.correction_receive(actor=world.head_a, application=app)
     s.application_extend(actor=world.head_a, application=app, days=10, reason="需调取档案")
     assert "extend" not in offered() and "correction_request" not in offered()
+    s.fee_notice(actor=world.head_a, application=app, method="per_item", units=20)
+    in_fee = offered()
+    assert "fee_paid" in in_fee and "fee_notice" not in in_fee
+    s.fee_paid(actor=world.head_a, application=app)
+    assert "fee_notice" not in offered() and "fee_paid" not in offered()  # one notice only
 
 
 def test_console_home_counts_what_waits(world: Any, client: Client, frozen: Any) -> None:
