@@ -278,6 +278,18 @@ ACTION_STATES: dict[str, tuple[str, ...]] = {
 }
 
 
+def steps_used_up(app: Application) -> set[str]:
+    """Steps allowed once that this application has had: the correction notice (Art. 30),
+    the extension (Art. 33), the fee notice (per item or per volume, not both). The steps
+    themselves refuse a second time; the detail page does not offer it."""
+    once = {EventKind.CORRECTION_REQUESTED: "correction_request", EventKind.EXTENDED: "extend"}
+    kinds = app.events.filter(kind__in=list(once)).values_list("kind", flat=True)
+    used = {once[EventKind(k)] for k in kinds}
+    if app.fee_notices.exists():
+        used.add("fee_notice")
+    return used
+
+
 def _require_open(app: Application, *states: str) -> None:
     allowed = states or OPEN_STATES
     if app.state not in allowed:

@@ -47,7 +47,6 @@ from yangguang.foi.models import (
     OPEN_STATES,
     PAUSED_KEY,
     Application,
-    EventKind,
     ReviewCase,
     State,
 )
@@ -573,15 +572,7 @@ def _forms(app: Application, bound: dict[str, Any] | None = None) -> dict[str, A
 def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
     app = _staff_app(request, pk)
     user = request.user
-    # Steps allowed once: one correction notice (Art. 30), one extension (Art. 33), one fee
-    # notice (信息处理费管理办法: per item or per volume, not both).
-    once: dict[str, str] = {
-        EventKind.CORRECTION_REQUESTED: "correction_request",
-        EventKind.EXTENDED: "extend",
-    }
-    used = {once[k] for k in app.events.filter(kind__in=once).values_list("kind", flat=True)}
-    if app.fee_notices.exists():
-        used.add("fee_notice")
+    used = svc.steps_used_up(app)
     allowed = {
         name: can(user, action, app)
         and (
