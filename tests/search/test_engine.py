@@ -595,3 +595,56 @@ def test_later_pages_reuse_the_first_pages_facets(
     facets = {n: [(v.value, v.count) for v in vs] for n, vs in second.facets.items()}
     assert facets == {n: [(v.value, v.count) for v in vs] for n, vs in fresh.facets.items()}
     assert dict(facets["category"]) == {"政策文件": 13, "办事指南": 12}
+
+
+def _redis_url() -> str:
+    """A Redis to test the shared cache against: REDIS_URL, or this machine's if it answers."""
+    import os
+    import socket
+
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        if s.connect_ex(("127.0.0.1", 6379)) != 0 and "REDIS_URL" not in os.environ:
+            pytest.skip("Redis 不可达")
+    return url
+
+
+@pytest.mark.parametrize("shared", ["filebased", "redis"])
+def test_result_cache_is_shared_between_processes_when_configured(
+    engine: SearchBackend, memo: MemorySource, world, settings, tmp_path, shared: str
+) -> None:  # type: ignore[no-untyped-def]
+    """With CACHE_URL (a shared cache) another worker — here: this process with its own cache
+    emptied — takes the result a first one computed, instead of running the engine again.
+    The key holds the index generation: after a commit the engine answers afresh."""
+    if engine.generation() is None:
+        pytest.skip("this engine has no generation stamp: its results are not cached")
+    location = _redis_url() if shared == "redis" else str(tmp_path)
+    backend = "redis.RedisCache" if shared == "redis" else "filebased.FileBasedCache"
+    settings.CACHES = {
+        "default": {"BACKEND": f"django.core.cache.backends.{backend}", "LOCATION": location}
+    }
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    memo.add(1, "防汛工作通知", FILLER)
+    index_all(engine, memo)
+    calls: list[str] = []
+    search = engine.search
+
+    def counting(eq):  # type: ignore[no-untyped-def]
+        calls.append(repr(eq.node))
+        return search(eq)
+
+    engine.search = counting  # type: ignore[method-assign]
+    try:
+        assert ids(run_search("防汛")) == [1]
+        RESULT_CACHE.clear()  # "another worker": nothing in its own cache
+        assert ids(run_search("防汛")) == [1]
+        assert len(calls) == 1
+        memo.add(2, "防汛物资储备", FILLER)
+        engine.index(memo.documents([2]))
+        RESULT_CACHE.clear()
+        assert sorted(ids(run_search("防汛"))) == [1, 2] and len(calls) == 2
+    finally:
+        caches["default"].clear()

@@ -4,6 +4,7 @@ zero-result help. Never raises on user input: problems become Chinese notices.""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.utils.safestring import SafeString
 
 from yangguang.core.params import int_param
@@ -119,10 +122,17 @@ class SearchOutcome:
 
 
 class _ResultCache:
-    """Engine results of recent queries, per process, until the index changes (the engine's
-    generation stamp). Citizens' searches repeat (低保, 公积金 …); a repeated query then costs
-    the page, not the engine. Hits are still re-checked against the database on every request
-    (`_visible`), so a cached result never shows a withdrawn document."""
+    """Engine results of recent queries until the index changes (the engine's generation
+    stamp). Citizens' searches repeat (低保, 公积金 …); a repeated query then costs the page,
+    not the engine. Hits are still re-checked against the database on every request
+    (`_visible`), so a cached result never shows a withdrawn document.
+
+    Each process keeps the last `size` results. With a shared cache configured (CACHE_URL:
+    Redis), results are also kept there for SHARED_SECONDS, so every worker of every app
+    server reuses a result any of them computed: with one process's own cache, a query asked
+    again on another worker or server ran the engine again."""
+
+    SHARED_SECONDS = 600
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
@@ -138,16 +148,19 @@ class _ResultCache:
         key = self._key(backend, eq)
         if key is None:
             return backend.search(eq)
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
+        hit = self._local(key)
+        if hit is not None:
+            return hit
+        shared = _shared_cache()
+        if shared is not None:
+            hit = shared.get(_shared_key(key))
+            if isinstance(hit, EngineResult):
+                self._keep(key, hit)
                 return hit
         result = backend.search(eq)
-        with self._lock:
-            self._data[key] = result
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+        self._keep(key, result)
+        if shared is not None:
+            shared.set(_shared_key(key), result, self.SHARED_SECONDS)
         return result
 
     def peek(self, backend: SearchBackend, eq: EngineQuery) -> EngineResult | None:
@@ -155,12 +168,42 @@ class _ResultCache:
         key = self._key(backend, eq)
         if key is None:
             return None
+        hit = self._local(key)
+        shared = _shared_cache()
+        if hit is None and shared is not None:
+            found = shared.get(_shared_key(key))
+            hit = found if isinstance(found, EngineResult) else None
+        return hit
+
+    def _local(self, key: tuple[str, str, str]) -> EngineResult | None:
         with self._lock:
-            return self._data.get(key)
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def _keep(self, key: tuple[str, str, str], result: EngineResult) -> None:
+        with self._lock:
+            self._data[key] = result
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+
+def _shared_cache() -> BaseCache | None:
+    """Django's default cache when it is shared between processes (not the in-process one
+    a deployment without CACHE_URL has)."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return None
+    return caches["default"]
+
+
+def _shared_key(key: tuple[str, str, str]) -> str:
+    return "search:" + hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 RESULT_CACHE = _ResultCache(size=int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
