@@ -621,12 +621,15 @@ def test_result_cache_is_shared_between_processes_when_configured(
         pytest.skip("this engine has no generation stamp: its results are not cached")
     location = _redis_url() if shared == "redis" else str(tmp_path)
     backend = "redis.RedisCache" if shared == "redis" else "filebased.FileBasedCache"
+    # A prefix of this test's own: parallel test processes share the Redis database.
     settings.CACHES = {
-        "default": {"BACKEND": f"django.core.cache.backends.{backend}", "LOCATION": location}
+        "default": {
+            "BACKEND": f"django.core.cache.backends.{backend}",
+            "LOCATION": location,
+            "KEY_PREFIX": tmp_path.name,
+            "TIMEOUT": 60,
+        }
     }
-    from django.core.cache import caches
-
-    caches["default"].clear()
     memo.add(1, "防汛工作通知", FILLER)
     index_all(engine, memo)
     calls: list[str] = []
@@ -637,14 +640,11 @@ def test_result_cache_is_shared_between_processes_when_configured(
         return search(eq)
 
     engine.search = counting  # type: ignore[method-assign]
-    try:
-        assert ids(run_search("防汛")) == [1]
-        RESULT_CACHE.clear()  # "another worker": nothing in its own cache
-        assert ids(run_search("防汛")) == [1]
-        assert len(calls) == 1
-        memo.add(2, "防汛物资储备", FILLER)
-        engine.index(memo.documents([2]))
-        RESULT_CACHE.clear()
-        assert sorted(ids(run_search("防汛"))) == [1, 2] and len(calls) == 2
-    finally:
-        caches["default"].clear()
+    assert ids(run_search("防汛")) == [1]
+    RESULT_CACHE.clear()  # "another worker": nothing in its own cache
+    assert ids(run_search("防汛")) == [1]
+    assert len(calls) == 1
+    memo.add(2, "防汛物资储备", FILLER)
+    engine.index(memo.documents([2]))
+    RESULT_CACHE.clear()
+    assert sorted(ids(run_search("防汛"))) == [1, 2] and len(calls) == 2
