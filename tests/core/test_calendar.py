@@ -37,6 +37,13 @@ SCHEDULE_2027 = """2027-01-01 休 元旦
 2027-02-08 休 春节
 2027-02-14 班 春节调休
 """
+# The other national holidays: with them the year can be marked complete.
+REST_OF_2027 = """2027-04-05 休 清明节
+2027-05-01 休 劳动节
+2027-06-09 休 端午节
+2027-09-15 休 中秋节
+2027-10-01 休 国庆节
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +148,18 @@ def test_schedule_import_is_all_or_nothing(world: World) -> None:
     assert cal.day_info(D("2027-02-14")).reason == "春节调休上班"
 
 
+def test_schedule_import_refuses_dates_of_another_year(world: World) -> None:
+    """On the 2027 page a 2026 line is a typo: it would turn 2026's 劳动节 into a working day
+    and move that year's deadlines. Refused, with its line, and nothing is entered."""
+    with pytest.raises(CalendarError) as info:
+        calendar_schedule_import(
+            actor=world.admin, text=SCHEDULE_2027 + "2026-05-01 班 别的年份\n", year=2027
+        )
+    assert "第 6 行：2026-05-01 不在 2027 年" in str(info.value)
+    assert not CalendarOverride.objects.exists()
+    assert calendar_schedule_import(actor=world.admin, text=SCHEDULE_2027, year=2027) == 5
+
+
 def test_mark_year_complete(world: World) -> None:
     with pytest.raises(CalendarError, match="尚未录入任何"):
         calendar_year_mark_complete(actor=world.admin, year=2027)
@@ -148,6 +167,10 @@ def test_mark_year_complete(world: World) -> None:
         calendar_year_mark_complete(actor=world.admin, year=1999)
     calendar_schedule_import(actor=world.admin, text=SCHEDULE_2027)
     assert stored.current_calendar().unknown_years(D("2027-01-01"), D("2027-12-31")) == [2027]
+    # Not with 元旦 and 春节 only: every national holiday needs its rest day.
+    with pytest.raises(CalendarError, match="还缺少：清明、劳动、端午、中秋、国庆"):
+        calendar_year_mark_complete(actor=world.admin, year=2027)
+    calendar_schedule_import(actor=world.admin, text=REST_OF_2027)
 
     row = calendar_year_mark_complete(actor=world.admin, year=2027, source="国办发明电〔2026〕x号")
     assert row.complete and row.updated_by == world.admin
@@ -265,9 +288,14 @@ def test_console_bad_input_keeps_what_was_typed(world: World) -> None:
 
 def test_console_bulk_then_mark_complete(world: World) -> None:
     c = _client(world.admin)
-    r = c.post(URL + "?year=2027", {"action": "bulk", "schedule": SCHEDULE_2027, "year": "2027"})
+    schedule = SCHEDULE_2027 + REST_OF_2027
+    r = c.post(URL + "?year=2027", {"action": "bulk", "schedule": schedule, "year": "2027"})
     assert r.status_code == 302
-    assert CalendarOverride.objects.filter(day__year=2027).count() == 5
+    assert CalendarOverride.objects.filter(day__year=2027).count() == 10
+    # The page's year bounds the bulk entry: a 2026 line is refused, the text kept.
+    r = c.post(URL + "?year=2027", {"action": "bulk", "schedule": "2026-05-01 班 别的年份"})
+    assert "不在 2027 年" in r.content.decode() and "2026-05-01 班 别的年份" in r.content.decode()
+    assert not CalendarOverride.objects.filter(day__year=2026).exists()
     r = c.post(URL + "?year=2027", {"action": "complete", "year": "2027", "source": "国办通知"})
     assert r.status_code == 302
     assert CalendarYear.objects.get(year=2027).source == "国办通知"
@@ -297,7 +325,7 @@ def test_banner_not_shown_to_other_staff(world: World, at_2026_11_21: None) -> N
 def test_banner_gone_once_the_year_is_entered_and_marked_complete(
     world: World, at_2026_11_21: None
 ) -> None:
-    calendar_schedule_import(actor=world.admin, text=SCHEDULE_2027)
+    calendar_schedule_import(actor=world.admin, text=SCHEDULE_2027 + REST_OF_2027)
     body = _client(world.admin).get(reverse("console:home")).content.decode()
     assert "节假日日历提醒" in body  # entered, but not declared complete
     calendar_year_mark_complete(actor=world.admin, year=2027)

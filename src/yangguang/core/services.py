@@ -118,12 +118,22 @@ def calendar_override_delete(*, actor: User, day: dt.date, reason: str = "") -> 
         row.delete()
 
 
-def calendar_schedule_import(*, actor: User, text: str, reason: str = "") -> int:
+def calendar_schedule_import(
+    *, actor: User, text: str, reason: str = "", year: int | None = None
+) -> int:
     """Enter a whole schedule typed or pasted as lines ``2027-02-06 休 春节`` /
     ``2027-02-14 班 春节调休``. All lines or none: any bad line raises `CalendarError` listing
-    every problem. Returns the number of dates created or changed."""
+    every problem — with `year` (the year the page shows), a date of another year too: a
+    typo there would silently change that year's deadlines. Returns the number of dates
+    created or changed."""
     require(actor, "calendar.change", CALENDAR_SCOPE)
     entries, errors = parse_schedule(text)
+    if year is not None:
+        errors += [
+            f"第 {e.line} 行：{e.override.day.isoformat()} 不在 {year} 年（本页录入 {year} 年的安排）。"
+            for e in entries
+            if e.override.day.year != year
+        ]
     if errors:
         raise CalendarError("\n".join(errors))
     if not entries:
@@ -140,6 +150,25 @@ def calendar_schedule_import(*, actor: User, text: str, reason: str = "") -> int
     return changed
 
 
+# The holidays the State Council's yearly notice always schedules (全国年节及纪念日放假办法).
+NATIONAL_HOLIDAYS = ("元旦", "春节", "清明", "劳动", "端午", "中秋", "国庆")
+
+
+def _check_complete(year: int) -> None:
+    """A year is complete only with a rest day entered for each national holiday: marking it
+    ends the "unknown year" warnings, and deadlines then trust the year as entered."""
+    rest = CalendarOverride.objects.filter(day__year=year, is_workday=False)
+    if not rest.exists():
+        raise CalendarError(f"{year} 年尚未录入任何节假日安排，不能标记为已完整录入。")
+    names = " ".join(rest.values_list("name", flat=True))
+    missing = [h for h in NATIONAL_HOLIDAYS if h not in names]
+    if missing:
+        raise CalendarError(
+            f"{year} 年的放假安排还缺少：{'、'.join(missing)}（国务院办公厅每年公布这七个节日的"
+            "放假安排，名称中须写明节日），不能标记为已完整录入。"
+        )
+
+
 def calendar_year_mark_complete(
     *, actor: User, year: int, complete: bool = True, source: str = ""
 ) -> CalendarYear:
@@ -151,8 +180,8 @@ def calendar_year_mark_complete(
     source = _clean_text(source, "依据", 200)
     with transaction.atomic():
         transaction.on_commit(calendar_changed)
-        if complete and not CalendarOverride.objects.filter(day__year=year).exists():
-            raise CalendarError(f"{year} 年尚未录入任何节假日安排，不能标记为已完整录入。")
+        if complete:
+            _check_complete(year)
         row = CalendarYear.objects.select_for_update().filter(year=year).first()
         before = snapshot(row, ["year", "complete", "source"]) if row else {}
         if row is None:

@@ -145,7 +145,7 @@ def calendar_admin(request: HttpRequest) -> HttpResponse:
                 return redirect(_calendar_url(day.year))
             if action == "bulk":
                 bulk = request.POST.get("schedule", "")
-                count = services.calendar_schedule_import(actor=user, text=bulk)
+                count = services.calendar_schedule_import(actor=user, text=bulk, year=year)
                 messages.success(request, f"已录入 {count} 个日期的安排。")
                 return redirect(_calendar_url(year))
             if action in ("complete", "incomplete"):
