@@ -106,11 +106,26 @@ def test_table2_entries_and_validation(world: World, client: Client) -> None:
     assert response.status_code == 302
     values = dict(Table2Entry.objects.filter(body=world.body_a).values_list("item", "value"))
     assert values["licensing"] == 12 and str(values["fees"]) == "1.2500"
-    response = client.post(f"/console/reports/{report.pk}/table2/", {"licensing": "1.5"})
+    # Saved values read as typed: 12 and 1.25, not 12.0000 and 1.2500.
+    page = client.get(f"/console/reports/{report.pk}/").content.decode()
+    assert 'value="12"' in page and 'value="1.25"' in page and "1.2500" not in page
+    response = client.post(
+        f"/console/reports/{report.pk}/table2/",
+        {"licensing": "1.5", "penalty": "abc", "coercion": "7", "fees": "-5"},
+    )
     assert response.status_code == 400
-    assert "应为整数" in response.content.decode()
+    html = response.content.decode()
+    # Every wrong cell is named at once, and what was typed is still in the boxes.
+    assert "应为整数" in html and "负数" in html and html.count("；") >= 2
+    for typed in ('value="1.5"', 'value="abc"', 'value="7"', 'value="-5"'):
+        assert typed in html, typed
     with pytest.raises(ReportError, match="负数"):
         table2_entries_set(actor=world.head_a, body=world.body_a, year=2025, values={"fees": "-1"})
+    too_long = "长" * 20_001
+    with pytest.raises(ReportError, match="“六、其他需要报告的事项”过长"):
+        report_update_text(
+            actor=world.head_a, report=report, overview="x", problems="", other_matters=too_long
+        )
 
 
 def test_other_body_gets_404_and_supervisor_reads_only(world: World, client: Client) -> None:

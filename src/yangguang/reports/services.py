@@ -35,6 +35,7 @@ from yangguang.reports.models import (
 from yangguang.reports.selectors import body_tables, report_tables
 
 TEXT_FIELDS = ("overview", "problems", "other_matters")
+SECTION_LABELS = ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
 MAX_TEXT = 20000
 
 
@@ -95,9 +96,10 @@ def report_update_text(
     if report.status != ReportStatus.DRAFT:
         raise ReportError("报告已定稿，不能修改；如需修改请先退回草稿。")
     values = {"overview": overview, "problems": problems, "other_matters": other_matters}
+    labels = dict(zip(TEXT_FIELDS, SECTION_LABELS, strict=True))
     for name, value in values.items():
         if len(value) > MAX_TEXT:
-            raise ReportError(f"文字部分过长（每节不超过{MAX_TEXT}字）：{name}")
+            raise ReportError(f"“{labels[name]}”过长：每节不超过{MAX_TEXT}字。")
     with transaction.atomic():
         before = audit.snapshot(report, TEXT_FIELDS)
         for name, value in values.items():
@@ -149,11 +151,18 @@ def table2_entries_set(
     report = AnnualReport.objects.filter(body=body, year=year).first()
     if report is not None and report.status != ReportStatus.DRAFT:
         raise ReportError("报告已定稿，不能修改表二；如需修改请先退回草稿。")
-    parsed = {
-        item: parse_amount(values[item], integer=item != Table2Item.FEES, label=str(label))
-        for item, label in Table2Item.choices
-        if item in values
-    }
+    parsed: dict[str, Decimal] = {}
+    problems: list[str] = []
+    for item, label in Table2Item.choices:  # every wrong cell at once, not the first only
+        if item in values:
+            try:
+                parsed[item] = parse_amount(
+                    values[item], integer=item != Table2Item.FEES, label=str(label)
+                )
+            except ReportError as exc:
+                problems.append(str(exc))
+    if problems:
+        raise ReportError("；".join(p.rstrip("。") for p in problems) + "。")
     with transaction.atomic():
         changes: dict[str, list[Any]] = {}
         for item, value in parsed.items():
@@ -184,11 +193,7 @@ def table2_entries_set(
 
 
 def _section_texts(report: AnnualReport) -> list[tuple[str, str]]:
-    return [
-        ("一、总体情况", report.overview),
-        ("五、存在的主要问题及改进情况", report.problems),
-        ("六、其他需要报告的事项", report.other_matters),
-    ]
+    return list(zip(SECTION_LABELS, (getattr(report, f) for f in TEXT_FIELDS), strict=True))
 
 
 def report_finalise(*, actor: User, report: AnnualReport) -> AnnualReport:

@@ -3,6 +3,7 @@ finalise / reopen / publish, downloads, region overview, history) and the public
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -177,6 +178,13 @@ def table2_import_view(request: HttpRequest) -> HttpResponse:
     return redirect("console:reports_list")
 
 
+def _plain_number(value: Any) -> str:
+    """A stored Decimal as typed: 10 rather than 10.0000, 2.5 rather than 2.5000."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
 def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any]:
     from yangguang.reports import history
     from yangguang.reports.sources import breaking_applications, breaking_reason
@@ -202,7 +210,10 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
             "failures": [c.label for c in nat.TABLE3_COLUMNS if c.key in failures],
             "unclassified": tables.unclassified,
             "page_obj": broken_page,
-            "entries": [(item, label, entries.get(item, "")) for item, label in Table2Item.choices],
+            "entries": [
+                (item, label, _plain_number(entries.get(item)))
+                for item, label in Table2Item.choices
+            ],
             "deadline": report_deadline(report.body, report.year),
             "carried_in": carried_in,
             "previous_carried_out": history.carry_over_mismatch(
@@ -271,7 +282,8 @@ def report_table2(request: HttpRequest, pk: int) -> HttpResponse:
             values={item: request.POST.get(item, "") for item in Table2Item.values},
         )
     except services.ReportError as exc:
-        return _rerender(request, report, str(exc))
+        typed = [(item, label, request.POST.get(item, "")) for item, label in Table2Item.choices]
+        return _rerender(request, report, str(exc), entries=typed)  # what was typed, kept
     messages.success(request, "表二录入项已保存。")
     return redirect("console:reports_detail", pk=report.pk)
 
