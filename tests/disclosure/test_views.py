@@ -145,7 +145,13 @@ def test_review_page_resolves_findings_and_publishes(world: World) -> None:
     rc.post(reverse("console:disclosure_approve", args=[pub.pk]))
     page = rc.get(reverse("console:disclosure_detail", args=[pub.pk])).content.decode()
     assert "定时发布时间：</label>" in page and ":</label>" not in page  # full-width colon
-    rc.post(reverse("console:disclosure_publish", args=[pub.pk]), {"at": ""})
+    # A 定时发布 time already past publishes now, and the message says so.
+    r = rc.post(
+        reverse("console:disclosure_publish", args=[pub.pk]),
+        {"at": "2020-01-01T10:00"},
+        follow=True,
+    )
+    assert "所填定时发布时间已过，已立即发布" in r.content.decode()
     pub.refresh_from_db()
     assert pub.state == State.PUBLISHED and "110***********002X" in pub.body_html
 

@@ -311,7 +311,12 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda p: services.publication_publish(actor=_user(request), publication=p, at=at),
-        "已定时发布。" if at else "已发布。",
+        # A time already past publishes now (services.publication_publish): say so.
+        "已发布。"
+        if at is None
+        else "已定时发布。"
+        if at > timezone.now()
+        else "所填定时发布时间已过，已立即发布。",
     )
 
 
