@@ -80,6 +80,11 @@ def test_finalise_refused_while_identity_fails_then_allowed(world: World) -> Non
         report_reopen(actor=world.head_a, report=report, reason="")
     report = report_reopen(actor=world.head_a, report=report, reason="补录申请")
     assert report.status == ReportStatus.DRAFT and report.data is None
+    # The reason shows on the report page, for whoever works on the draft next.
+    client = Client()
+    client.force_login(world.editor_a)
+    page = client.get(f"/console/reports/{report.pk}/").content.decode()
+    assert 'id="reopened"' in page and "补录申请" in page
 
 
 def test_console_lists_breaking_applications(world: World, client: Client) -> None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from yangguang.core.models import AuditEvent
 from yangguang.core.params import int_param
 from yangguang.disclosure.services import DisclosureError
 from yangguang.orgs.access import (
@@ -203,6 +204,18 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
     }
     ctx = report_context(report, tables)
     carried_in = tables.table3[nat.ROW_CARRIED_IN]["total"]
+    # Why a finalised report came back to draft: the reason the 负责人 had to give.
+    reopened = (
+        AuditEvent.objects.filter(
+            object_type=AnnualReport._meta.label_lower,
+            object_id=str(report.pk),
+            action="annual_report.reopen",
+        )
+        .order_by("-at", "-id")
+        .first()
+        if report.status == ReportStatus.DRAFT
+        else None
+    )
     ctx.update(
         {
             "report": report,
@@ -216,6 +229,7 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
             ],
             "deadline": report_deadline(report.body, report.year),
             "carried_in": carried_in,
+            "reopened": reopened,
             "previous_carried_out": history.carry_over_mismatch(
                 report.body, report.year, carried_in
             ),
