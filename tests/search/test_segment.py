@@ -341,6 +341,13 @@ def test_administrator_term_changes_segmentation(world) -> None:  # type: ignore
 
 
 @pytest.mark.django_db
+def test_a_built_in_synonym_group_is_not_added_again(world) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(services.DictionaryError, match="已是内置同义词"):
+        services.synonym_add(actor=world.admin, terms="低保,最低生活保障")
+    assert services.synonym_add(actor=world.admin, terms="低保,低保户")  # a new word: added
+
+
+@pytest.mark.django_db
 def test_administrator_synonyms_apply_to_queries(world) -> None:  # type: ignore[no-untyped-def]
     services.synonym_add(actor=world.admin, terms="秸秆，麦秸 , 稻草")
     pq = parse("麦秸")
@@ -350,7 +357,14 @@ def test_administrator_synonyms_apply_to_queries(world) -> None:  # type: ignore
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "word, message",
-    [("", "请输入词语"), ("，。", "请输入词语"), ("长" * 41, "不能超过 40"), ("字", "至少 2 个字")],
+    [
+        ("", "请输入词语"),
+        ("，。", "请输入词语"),
+        ("长" * 41, "不能超过 40"),
+        ("字", "至少 2 个字"),
+        ("三公经费", "已是内置词语"),  # the built-in dictionary has it
+        ("<script>alert(1)</script>", "不能含有"),  # not stored as "scriptalert1script"
+    ],
 )
 def test_bad_terms_are_refused_in_chinese(world, word: str, message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(services.DictionaryError, match=message):

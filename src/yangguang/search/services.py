@@ -26,6 +26,9 @@ def _check(actor: Any) -> None:
 
 
 def _clean_word(raw: str) -> str:
+    if any(c in (raw or "") for c in "<>&\"'"):
+        # Markup, not a word: dropping the signs would store e.g. "scriptalert1script".
+        raise DictionaryError("词语中不能含有 < > & 引号 等符号。")
     word = normalize(raw or "").replace(" ", "")
     if not word:
         raise DictionaryError("请输入词语（标点和空格会被忽略）。")
@@ -36,9 +39,19 @@ def _clean_word(raw: str) -> str:
     return word
 
 
+def _normal(word: str) -> str:
+    return normalize(word).replace(" ", "")
+
+
+def _builtin_words() -> set[str]:
+    return {_normal(t) for t in segment.BUILTIN_TERMS}
+
+
 def term_add(*, actor: Any, word: str, note: str = "") -> SearchTerm:
     _check(actor)
     clean = _clean_word(word)
+    if clean in _builtin_words():
+        raise DictionaryError(f"“{clean}”已是内置词语，无需添加。")
     with transaction.atomic():
         if SearchTerm.objects.filter(word=clean).exists():
             raise DictionaryError(f"“{clean}”已在词典中。")
@@ -70,6 +83,9 @@ def synonym_add(*, actor: Any, terms: str, note: str = "") -> SynonymGroup:
     joined = ",".join(words)
     if len(joined) > 300:
         raise DictionaryError("同义词组过长（最多 300 个字）。")
+    for builtin in segment.BUILTIN_SYNONYMS:
+        if set(words) <= {_normal(w) for w in builtin}:
+            raise DictionaryError(f"这些词已是内置同义词（{' ↔ '.join(builtin)}），无需添加。")
     with transaction.atomic():
         if SynonymGroup.objects.filter(terms=joined).exists():
             raise DictionaryError("该同义词组已存在。")
