@@ -133,7 +133,12 @@ def test_docx_and_xlsx_content(world: World, client: Client) -> None:
     report = _finalised(world)
     client.force_login(world.head_a)
     resp = client.get(f"/console/reports/{report.pk}/download/docx/")
-    assert resp["Content-Disposition"].endswith('.docx"')
+    # Saved under the report's Chinese title (RFC 6266 filename*).
+    from urllib.parse import quote
+
+    name = f"{world.body_a.name}2025年政府信息公开工作年度报告.docx"
+    assert resp["Content-Disposition"].startswith("attachment;")
+    assert f"filename*=utf-8''{quote(name)}" in resp["Content-Disposition"]
     doc = Document(io.BytesIO(resp.content))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "二、主动公开政府信息情况" in text and "六、其他需要报告的事项" in text

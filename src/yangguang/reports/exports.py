@@ -371,7 +371,7 @@ def render(report: AnnualReport, tables: ReportTables, fmt: str) -> tuple[bytes,
     """(content, content type, file name) for `fmt` in json|docx|xlsx."""
     import json
 
-    stem = f"{report.body.credit_code}-{report.year}-annual-report"
+    stem = f"{report.body.name}{report.year}年政府信息公开工作年度报告"
     if fmt == "json":
         return (
             json.dumps(report_json(report, tables), ensure_ascii=False, indent=2).encode(),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from yangguang.core.models import AuditEvent
@@ -349,7 +350,8 @@ def _download(report: AnnualReport, fmt: str) -> HttpResponse:
         raise Http404("未找到")
     content, ctype, name = exports.render(report, report_tables(report), fmt)
     response = HttpResponse(content, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # A Chinese file name (RFC 6266 filename*: browsers save it as written).
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
