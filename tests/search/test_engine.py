@@ -483,12 +483,8 @@ def test_failed_rebuild_process_keeps_the_old_index(
     assert not list(tantivy_engine.path.glob("build-*"))  # type: ignore[attr-defined]
 
 
-def test_repeated_query_is_served_from_the_result_cache_until_the_index_changes(
-    engine: SearchBackend, memo: MemorySource, world
-) -> None:  # type: ignore[no-untyped-def]
-    memo.add(1, "防汛工作通知", FILLER)
-    memo.add(2, "防汛物资储备", FILLER)
-    index_all(engine, memo)
+def _engine_calls(engine: SearchBackend) -> list[str]:
+    """The queries `engine` is asked from now on (its search wrapped to record them)."""
     calls: list[str] = []
     search = engine.search
 
@@ -497,6 +493,16 @@ def test_repeated_query_is_served_from_the_result_cache_until_the_index_changes(
         return search(eq)
 
     engine.search = counting  # type: ignore[method-assign]
+    return calls
+
+
+def test_repeated_query_is_served_from_the_result_cache_until_the_index_changes(
+    engine: SearchBackend, memo: MemorySource, world
+) -> None:  # type: ignore[no-untyped-def]
+    memo.add(1, "防汛工作通知", FILLER)
+    memo.add(2, "防汛物资储备", FILLER)
+    index_all(engine, memo)
+    calls = _engine_calls(engine)
     assert sorted(ids(run_search("防汛"))) == [1, 2]
     assert sorted(ids(run_search("防汛"))) == [1, 2]
     cached = engine.generation() is not None
@@ -632,14 +638,7 @@ def test_result_cache_is_shared_between_processes_when_configured(
     }
     memo.add(1, "防汛工作通知", FILLER)
     index_all(engine, memo)
-    calls: list[str] = []
-    search = engine.search
-
-    def counting(eq):  # type: ignore[no-untyped-def]
-        calls.append(repr(eq.node))
-        return search(eq)
-
-    engine.search = counting  # type: ignore[method-assign]
+    calls = _engine_calls(engine)
     assert ids(run_search("防汛")) == [1]
     RESULT_CACHE.clear()  # "another worker": nothing in its own cache
     assert ids(run_search("防汛")) == [1]
