@@ -145,7 +145,11 @@ def test_overview_api(world: World, client: Client) -> None:
 
     make_app(world.body_a, D(2025, 3, 1))
     url = f"/api/v1/reports/overview?region={world.county.code}&year=2025"
-    assert client.get(url).status_code == 404  # anonymous
+    anonymous = client.get(url)  # told to log in or use a token; nothing about the region
+    assert anonymous.status_code == 401 and anonymous.json() == {
+        "detail": "需要登录或工作人员令牌。"
+    }
+    assert client.get(url.replace(world.county.code, "999999")).status_code == 401
     secret = token_issue(user=world.county_supervisor).secret
     data = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").json()
     assert data["region"]["name"] == "示范县"

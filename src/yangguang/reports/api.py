@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from yangguang.api import error_answers
 from yangguang.orgs.access import can
 from yangguang.orgs.models import Body, Region
 from yangguang.orgs.tokens import token_user
@@ -75,9 +76,12 @@ class OverviewQuery(Schema):
 @router.get(
     "/overview",
     summary="区域年度报告报送情况与汇总表（主管部门：监督员、管理员；需登录或工作人员令牌）",
+    openapi_extra=error_answers({"401": "未登录或令牌无效"}),
 )
 def overview(request: HttpRequest, query: Query[OverviewQuery]) -> dict[str, Any]:
     viewer = _viewer(request)
+    if not viewer.is_authenticated:  # staff only: say how to get in (401), not just 404
+        raise HttpError(401, "需要登录或工作人员令牌。")
     region = Region.objects.filter(code=query.region.strip()).first()
     if region is None or not can(viewer, "annual_report.stats", region):
         raise Http404("未找到")
