@@ -151,3 +151,30 @@ def test_openapi_lists_disclosure_paths(db: None) -> None:
     assert "/api/v1/publications" in paths
     assert any(p.startswith("/api/v1/publications/{") for p in paths)
     assert "/api/v1/staff/publications/{pk}/approve" in paths
+
+
+def test_a_bodys_catalogue_gives_the_ids_the_staff_api_takes(world: World) -> None:
+    """POST /api/v1/staff/publications takes `category` as a node ID; the catalogue lists them
+    (public: the portal shows the same tree)."""
+    from yangguang.disclosure import services
+
+    services.catalogue_ensure(world.body_a)
+    c = Client()
+    nodes = c.get(f"/api/v1/bodies/{world.body_a.credit_code.lower()}/catalogue").json()
+    by_path = {n["path"]: n for n in nodes}
+    rules = by_path["政策文件 / 规章"]
+    assert rules["parent_id"] == by_path["政策文件"]["id"]
+    created = c.post(
+        "/api/v1/staff/publications",
+        {
+            "body": world.body_a.credit_code,
+            "title": "关于规章的通知",
+            "written_on": "2026-01-05",
+            "category": rules["id"],
+        },
+        content_type="application/json",
+        **bearer(world.editor_a),
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["category"] == "规章"
+    assert c.get("/api/v1/bodies/91370000000000000X/catalogue").status_code == 404

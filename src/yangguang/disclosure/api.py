@@ -152,6 +152,34 @@ def get_publication(request: HttpRequest, index_number: str) -> Publication:
     return pub
 
 
+class CatalogueNodeOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    path: str = Field(..., description="上级 / 本级，如“政策文件 / 规章”")
+
+
+@router.get(
+    "/bodies/{credit_code}/catalogue",
+    response=list[CatalogueNodeOut],
+    summary="机构的公开目录（节点 ID 用于筛选和工作人员接口的 category）",
+)
+def body_catalogue(request: HttpRequest, credit_code: str) -> list[dict[str, Any]]:
+    body = Body.objects.filter(credit_code=credit_code.strip().upper(), is_active=True).first()
+    if body is None:
+        raise Http404("未找到")
+    nodes = CatalogueNode.objects.filter(body=body).select_related("parent")
+    return [
+        {
+            "id": n.pk,
+            "name": n.name,
+            "parent_id": n.parent_id,
+            "path": f"{n.parent.name} / {n.name}" if n.parent_id and n.parent else n.name,
+        }
+        for n in nodes
+    ]
+
+
 # -- staff API ---------------------------------------------------------------------------------
 
 
@@ -160,7 +188,9 @@ class StaffIn(Schema):
     doc_number: str | None = None
     written_on: dt.date | None = None
     theme: str | None = Field(None, description="主题分类代码")
-    category: int | None = Field(None, description="公开目录节点 ID")
+    category: int | None = Field(
+        None, description="公开目录节点 ID（GET /api/v1/bodies/{统一社会信用代码}/catalogue）"
+    )
     keywords: str | None = None
     summary: str | None = None
     mode: str | None = None
