@@ -3,7 +3,6 @@ finalise / reopen / publish, downloads, region overview, history) and the public
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -180,13 +179,6 @@ def table2_import_view(request: HttpRequest) -> HttpResponse:
     return redirect("console:reports_list")
 
 
-def _plain_number(value: Any) -> str:
-    """A stored Decimal as typed: 10 rather than 10.0000, 2.5 rather than 2.5000."""
-    if value is None or value == "":
-        return ""
-    return format(Decimal(value).normalize(), "f")
-
-
 def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any]:
     from yangguang.reports import history
     from yangguang.reports.sources import breaking_applications, breaking_reason
@@ -225,7 +217,7 @@ def _detail_context(request: HttpRequest, report: AnnualReport) -> dict[str, Any
             "unclassified": tables.unclassified,
             "page_obj": broken_page,
             "entries": [
-                (item, label, _plain_number(entries.get(item)))
+                (item, label, "" if entries.get(item) is None else fmt_amount(entries[item]))
                 for item, label in Table2Item.choices
             ],
             "deadline": report_deadline(report.body, report.year),
