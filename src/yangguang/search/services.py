@@ -43,14 +43,10 @@ def _normal(word: str) -> str:
     return normalize(word).replace(" ", "")
 
 
-def _builtin_words() -> set[str]:
-    return {_normal(t) for t in segment.BUILTIN_TERMS}
-
-
 def term_add(*, actor: Any, word: str, note: str = "") -> SearchTerm:
     _check(actor)
     clean = _clean_word(word)
-    if clean in _builtin_words():
+    if clean in segment._builtin_words():  # the words the segmenter is given anyway
         raise DictionaryError(f"“{clean}”已是内置词语，无需添加。")
     with transaction.atomic():
         if SearchTerm.objects.filter(word=clean).exists():
