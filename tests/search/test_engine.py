@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import uuid
 
 import pytest
 
@@ -616,6 +617,18 @@ def _redis_url() -> str:
     return url
 
 
+def test_shared_cache_keys_name_the_database() -> None:
+    """Two installations sharing one Redis (staging and live, two test runs) must not take
+    each other's results: the PostgreSQL engine's generation ("12:2026-11-21") can be equal."""
+    from yangguang.search.service import _shared_key
+
+    key = ("postgres", "12:2026-11-21", "EngineQuery(...)")
+    live = {"ENGINE": "django.db.backends.postgresql", "HOST": "db", "PORT": 5432, "NAME": "yg"}
+    assert _shared_key(key, live) == _shared_key(key, dict(live))
+    assert _shared_key(key, live) != _shared_key(key, {**live, "NAME": "yg_staging"})
+    assert _shared_key(key, live) != _shared_key(key, {**live, "HOST": "db2"})
+
+
 @pytest.mark.parametrize("shared", ["filebased", "redis"])
 def test_result_cache_is_shared_between_processes_when_configured(
     engine: SearchBackend, memo: MemorySource, world, settings, tmp_path, shared: str
@@ -632,7 +645,7 @@ def test_result_cache_is_shared_between_processes_when_configured(
         "default": {
             "BACKEND": f"django.core.cache.backends.{backend}",
             "LOCATION": location,
-            "KEY_PREFIX": tmp_path.name,
+            "KEY_PREFIX": uuid.uuid4().hex,  # not tmp_path.name: the same in every run
             "TIMEOUT": 60,
         }
     }

@@ -202,8 +202,13 @@ def _shared_cache() -> BaseCache | None:
     return caches["default"]
 
 
-def _shared_key(key: tuple[str, str, str]) -> str:
-    return "search:" + hashlib.sha256(repr(key).encode()).hexdigest()
+def _shared_key(key: tuple[str, str, str], db: dict[str, Any] | None = None) -> str:
+    """The key in the shared cache: the local key plus the database it was computed from — the
+    PostgreSQL engine's generation is a counter and a date, the same in another installation
+    (staging, a test run) that shares the Redis."""
+    db = db if db is not None else settings.DATABASES["default"]
+    source = (db.get("ENGINE"), db.get("HOST"), db.get("PORT"), str(db.get("NAME")), key)
+    return "search:" + hashlib.sha256(repr(source).encode()).hexdigest()
 
 
 RESULT_CACHE = _ResultCache(size=int(os.environ.get("SEARCH_RESULT_CACHE", "512")))
