@@ -36,7 +36,7 @@ run: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_logins
 	@echo "门户地址 / Portal: http://$(HOST):$(PORT)/    工作台 / Console: http://$(HOST):$(PORT)/console/"
-	exec $(BIN)/gunicorn yangguang.config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	exec $(BIN)/gunicorn -c gunicorn.conf.py yangguang.config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 system-deps:
 	@bash scripts/system-deps.sh
