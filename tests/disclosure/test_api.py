@@ -92,6 +92,13 @@ def test_staff_workflow_over_api(world: World) -> None:
     )
     assert r.status_code == 400
     assert Publication.objects.get(pk=pk).state == State.WITHDRAWN
+    # The public API says it was withdrawn (410), not what it was or why.
+    index_number = Publication.objects.get(pk=pk).index_number
+    r = c.get(f"/api/v1/publications/{index_number}")
+    assert r.status_code == 410
+    assert "撤回" in r.json()["detail"] and world.body_a.name in r.json()["detail"]
+    assert "重复发布" not in r.content.decode()
+    assert c.get(f"/api/v1/publications/{index_number}X").status_code == 404
 
 
 def test_staff_api_cannot_touch_other_body(world: World, editor_b: object) -> None:

@@ -13,6 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import World
 from tests.disclosure.conftest import make_pub, publish
@@ -202,7 +203,52 @@ def test_public_pages_show_only_published_proactive(world: World) -> None:
         == 200
     )
     services.publication_withdraw(actor=world.reviewer_a, publication=shown, reason="有误")
-    assert c.get(reverse("portal:disclosure_detail", args=[shown.index_number])).status_code == 404
+    assert c.get(reverse("portal:disclosure_detail", args=[shown.index_number])).status_code == 410
+
+
+def _withdrawn(world: World, how: str) -> Publication:
+    pub = make_pub(world, title="含有误登个人信息的通知")
+    if how == "draft":
+        return pub
+    pub = services.publication_submit(actor=world.editor_a, publication=pub)
+    pub = services.publication_approve(actor=world.reviewer_a, publication=pub)
+    later = timezone.now() + dt.timedelta(days=3)
+    at = later if how == "scheduled" else None
+    pub = services.publication_publish(actor=world.reviewer_a, publication=pub, at=at)
+    if how in ("published", "scheduled"):
+        pub = services.publication_withdraw(
+            actor=world.reviewer_a, publication=pub, reason="误登了申请人的身份证号码"
+        )
+    return pub
+
+
+@pytest.mark.parametrize("page", ["portal:disclosure_detail", "portal:disclosure_print"])
+@pytest.mark.parametrize(
+    ("how", "status"),
+    [
+        # Once public, then withdrawn: its address says so (410), naming the body and the date.
+        ("published", 410),
+        # Withdrawn before its scheduled time, or never published: it never was public.
+        ("scheduled", 404),
+        ("draft", 404),
+    ],
+)
+def test_a_withdrawn_document_address_says_it_was_withdrawn(
+    world: World, page: str, how: str, status: int
+) -> None:
+    pub = _withdrawn(world, how)
+    r = Client().get(reverse(page, args=[pub.index_number]))
+    html = r.content.decode()
+    assert r.status_code == status
+    # Never the title or the reason: a document is withdrawn for what it disclosed.
+    assert "含有误登个人信息的通知" not in html and "身份证号码" not in html
+    if status == 410:
+        assert "本信息已撤回" in html and world.body_a.name in html
+        assert pub.index_number in html
+        assert timezone.localdate(pub.withdrawn_at).strftime("%Y年") in html
+        assert f"/foi/apply/?body={world.body_a.credit_code}" in html
+    else:
+        assert "本信息已撤回" not in html
 
 
 def test_list_filters(world: World) -> None:

@@ -14,7 +14,12 @@ from ninja.errors import HttpError
 
 from yangguang.disclosure import services
 from yangguang.disclosure.models import CatalogueNode, Publication, Theme
-from yangguang.disclosure.selectors import public_detail, publication_for, publications_public
+from yangguang.disclosure.selectors import (
+    public_detail,
+    publication_for,
+    publications_public,
+    withdrawn_publication,
+)
 from yangguang.disclosure.services import DisclosureError
 from yangguang.disclosure.views_portal import filter_public
 from yangguang.orgs.models import Body
@@ -147,9 +152,14 @@ def list_publications(request: HttpRequest, filters: Query[Filters]) -> dict[str
 )
 def get_publication(request: HttpRequest, index_number: str) -> Publication:
     pub = public_detail(index_number)
-    if pub is None:
+    if pub is not None:
+        return pub
+    gone = withdrawn_publication(index_number)
+    if gone is None:
         raise Http404("未找到")
-    return pub
+    # As the page says (views_portal._detail_page): withdrawn, when, by whom — not what.
+    when = f"于 {timezone.localdate(gone.withdrawn_at):%Y-%m-%d} " if gone.withdrawn_at else ""
+    raise HttpError(410, f"本信息已由{gone.body.name}{when}撤回，不再公开。")
 
 
 class CatalogueNodeOut(Schema):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from yangguang.disclosure.models import PUBLIC_Q, Publication, State
+from yangguang.disclosure.models import PUBLIC_Q, Mode, Publication, State
 from yangguang.orgs.access import get_visible_or_404, visible_bodies_q
 from yangguang.orgs.models import Role
 
@@ -55,6 +55,23 @@ def public_detail(index_number: str) -> Publication | None:
         .order_by()[:1]
     )
     return rows[0] if rows else None
+
+
+def withdrawn_publication(index_number: str) -> Publication | None:
+    """What the public may know of a withdrawn 主动公开 document that was once public: when it
+    was withdrawn and by which body — not its title or the reason (a document is withdrawn for
+    what it disclosed). A document withdrawn before its scheduled time was never public: None."""
+    return (
+        Publication.objects.filter(
+            index_number=index_number,
+            state=State.WITHDRAWN,
+            mode=Mode.PROACTIVE,
+            published_at__isnull=False,
+        )
+        .select_related("body")
+        .only("index_number", "withdrawn_at", "body")
+        .first()
+    )
 
 
 def guide_excerpt(body: Any, length: int = 160) -> str:

@@ -24,7 +24,11 @@ from yangguang.disclosure.models import (
     Theme,
     Validity,
 )
-from yangguang.disclosure.selectors import public_detail, publications_public
+from yangguang.disclosure.selectors import (
+    public_detail,
+    publications_public,
+    withdrawn_publication,
+)
 from yangguang.disclosure.services import guide_for
 from yangguang.orgs.access import can
 from yangguang.orgs.models import Body, Region
@@ -218,12 +222,12 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(index_number: str) -> dict[str, Any]:
+def _detail_context(index_number: str) -> dict[str, Any] | None:
     """The detail page in one query for most documents: links, attachments and joint issuers
-    are looked up only when the publication's hints say it has some."""
+    are looked up only when the publication's hints say it has some. None: not public."""
     pub = public_detail(index_number)
     if pub is None:
-        raise Http404("未找到")
+        return None
     empty: list[Any] = []
     links = publications_public().order_by("-published_on").values("title", "index_number")
     return {
@@ -243,13 +247,26 @@ def _detail_context(index_number: str) -> dict[str, Any]:
     }
 
 
+def _detail_page(request: HttpRequest, index_number: str, template: str) -> HttpResponse:
+    context = _detail_context(index_number)
+    if context is not None:
+        return render(request, template, context)
+    # A withdrawn document's address is still linked from elsewhere (other sites, saved
+    # searches, forwarded messages): say that it was withdrawn, 410 Gone, instead of a 404
+    # that reads like a wrong address.
+    gone = withdrawn_publication(index_number)
+    if gone is None:
+        raise Http404("未找到")
+    return render(request, "disclosure/portal/withdrawn.html", {"gone": gone}, status=410)
+
+
 @cache_control(public=True, max_age=60)
 def detail(request: HttpRequest, index_number: str) -> HttpResponse:
-    return render(request, "disclosure/portal/detail.html", _detail_context(index_number))
+    return _detail_page(request, index_number, "disclosure/portal/detail.html")
 
 
 def print_view(request: HttpRequest, index_number: str) -> HttpResponse:
-    return render(request, "disclosure/portal/print.html", _detail_context(index_number))
+    return _detail_page(request, index_number, "disclosure/portal/print.html")
 
 
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
