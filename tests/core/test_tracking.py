@@ -256,3 +256,76 @@ def test_unknown_number_costs_one_hash_like_a_wrong_code(monkeypatch) -> None:  
     verify_ticket("YSQ-2026-999999", "WRONGCODE")
     verify_ticket(issued.number, "WRONGCODE")
     assert calls == ["hash", "hash"]
+
+
+@pytest.mark.parametrize(
+    ("minutes_apart", "locked"),
+    [
+        # Wrong codes less than TRACKING_LOCK_MINUTES apart add up to a lock…
+        ([0, 29, 29], True),
+        ([0, 1, 1], True),
+        # …but a quiet spell as long as a lock starts the count again: old typos never add up.
+        ([0, 30, 1], False),
+        ([0, 31, 31], False),
+        ([0, 1, 30], False),
+    ],
+)
+def test_failures_count_only_while_they_come_close_together(
+    settings,  # type: ignore[no-untyped-def]
+    minutes_apart: list[int],
+    locked: bool,
+) -> None:
+    settings.TRACKING_MAX_FAILURES = 3
+    settings.TRACKING_MAX_FAILURES_TOTAL = 3  # the number's own count follows the same rule
+    with time_machine.travel(T0, tick=False) as traveller:
+        issued = issue_ticket("YSQ", 2026)
+        for gap in minutes_apart[:-1]:
+            traveller.shift(dt.timedelta(minutes=gap))
+            assert verify_ticket(issued.number, "WRONG", client="192.0.2.1") is None
+        traveller.shift(dt.timedelta(minutes=minutes_apart[-1]))
+        if locked:
+            with pytest.raises(TicketLocked):
+                verify_ticket(issued.number, "WRONG", client="192.0.2.1")
+        else:
+            assert verify_ticket(issued.number, "WRONG", client="192.0.2.1") is None
+            # A new client's right code opens: the number is not locked for everyone either.
+            assert verify_ticket(issued.number, issued.code, client="198.51.100.7")
+
+
+def test_prune_forgets_only_failures_that_count_for_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.core.tracking import prune_failures
+
+    settings.TRACKING_MAX_FAILURES = 2
+    settings.TRACKING_LOCK_MINUTES = 30
+    with time_machine.travel(T0, tick=False) as traveller:
+        issued = issue_ticket("YSQ", 2026)
+        verify_ticket(issued.number, "WRONG", client="old")
+        traveller.shift(dt.timedelta(minutes=15))
+        verify_ticket(issued.number, "WRONG", client="locked")
+        with pytest.raises(TicketLocked):  # locked until T0 + 45
+            verify_ticket(issued.number, "WRONG", client="locked")
+        traveller.shift(dt.timedelta(minutes=25))  # T0 + 40
+        verify_ticket(issued.number, "WRONG", client="recent")
+        # "old" has been quiet for 40 minutes: its one failure would count for nothing.
+        assert prune_failures() == 1
+        assert set(TrackingFailure.objects.values_list("client", flat=True)) == {"locked", "recent"}
+        with pytest.raises(TicketLocked):  # pruning unlocks nobody
+            verify_ticket(issued.number, issued.code, client="locked")
+        traveller.shift(dt.timedelta(minutes=31))  # T0 + 71: the lock is over, all quiet
+        assert prune_failures() == 2
+        assert not TrackingFailure.objects.exists()
+        assert verify_ticket(issued.number, issued.code, client="locked") == issued.ticket
+
+
+def test_foi_daily_prunes_failures() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    issued = issue_ticket("YSQ", 2026)
+    with time_machine.travel(T0, tick=False):
+        verify_ticket(issued.number, "WRONG", client="192.0.2.1")
+    out = StringIO()
+    call_command("foi_daily", stdout=out)
+    assert "清理过期的查询失败记录 1 条" in out.getvalue()
+    assert not TrackingFailure.objects.exists()

@@ -140,6 +140,9 @@ class TrackingTicket(models.Model):
     kind = models.CharField(max_length=16, db_index=True)
     code_hash = models.CharField(max_length=200)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # The count above holds the failures since the first one after a quiet TRACKING_LOCK_MINUTES
+    # (core.tracking._count_failure): a typo in March does not count towards a lock in May.
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -157,6 +160,7 @@ class TrackingFailure(models.Model):
     ticket = models.ForeignKey(TrackingTicket, on_delete=models.CASCADE, related_name="failures")
     client = models.CharField(max_length=64)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    last_failed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from yangguang.core.context import current_ip
@@ -145,21 +145,40 @@ def verify_ticket(number: str, code: str, client: str | None = None) -> Tracking
 
 
 def _count_failure(ticket: TrackingTicket, client: str, now: dt.datetime) -> dt.datetime | None:
-    """Count a wrong code for `client` and for the number; the end of the lock it causes."""
-    until = now + dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
+    """Count a wrong code for `client` and for the number; the end of the lock it causes.
+    Failures count while they come less than TRACKING_LOCK_MINUTES apart: after a quiet spell
+    as long as a lock the count starts again at one, so old typos never add up to a lock."""
+    window = dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
+    until = now + window
+    # Count atomically (one UPDATE each): concurrent wrong guesses cannot slip past the limits.
+    counted = Case(
+        When(last_failed_at__gt=now - window, then=F("failed_attempts") + 1), default=Value(1)
+    )
     locked = None
     with transaction.atomic():
-        # Count atomically: concurrent wrong guesses cannot slip past the limits.
         TrackingFailure.objects.get_or_create(ticket=ticket, client=client)
         mine = TrackingFailure.objects.filter(ticket=ticket, client=client)
-        mine.update(failed_attempts=F("failed_attempts") + 1)
+        mine.update(failed_attempts=counted, last_failed_at=now)
         if mine.values_list("failed_attempts", flat=True).get() >= settings.TRACKING_MAX_FAILURES:
             mine.update(failed_attempts=0, locked_until=until)
             locked = until
         everyone = TrackingTicket.objects.filter(pk=ticket.pk)
-        everyone.update(failed_attempts=F("failed_attempts") + 1)
+        everyone.update(failed_attempts=counted, last_failed_at=now)
         total = everyone.values_list("failed_attempts", flat=True).get()
         if total >= settings.TRACKING_MAX_FAILURES_TOTAL:
             everyone.update(failed_attempts=0, locked_until=until)
             locked = until
     return locked
+
+
+def prune_failures(now: dt.datetime | None = None) -> int:
+    """Forget per-client failure records that count for nothing any more (quiet for longer than
+    a lock and not locked), so that guessing at many numbers from many addresses does not grow
+    the table for ever. Run daily (foi_daily). Returns how many were deleted."""
+    now = now or timezone.now()
+    quiet = Q(last_failed_at__isnull=True) | Q(
+        last_failed_at__lte=now - dt.timedelta(minutes=settings.TRACKING_LOCK_MINUTES)
+    )
+    unlocked = Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    deleted, _ = TrackingFailure.objects.filter(quiet & unlocked).delete()
+    return deleted

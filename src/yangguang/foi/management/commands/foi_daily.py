@@ -1,5 +1,6 @@
 """`python manage.py foi_daily` — run once a day: propose 其他处理 1 / 2 for applications whose
-correction or payment period has expired (the handler confirms; nothing is closed silently)."""
+correction or payment period has expired (the handler confirms; nothing is closed silently), and
+forget wrong-query-code records that no longer count (core.tracking.prune_failures)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from yangguang.core.tracking import prune_failures
 from yangguang.foi.services import propose_lapses
 
 
@@ -19,3 +21,4 @@ class Command(BaseCommand):
             f"生成办结建议 {len(numbers)} 件"
             + (f"：{'、'.join(numbers[:50])}" if numbers else "。")
         )
+        self.stdout.write(f"清理过期的查询失败记录 {prune_failures()} 条。")
