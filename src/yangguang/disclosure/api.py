@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from yangguang.api import error_answers
 from yangguang.disclosure import services
 from yangguang.disclosure.models import CatalogueNode, Publication, Theme
 from yangguang.disclosure.selectors import (
@@ -149,6 +150,7 @@ def list_publications(request: HttpRequest, filters: Query[Filters]) -> dict[str
     "/publications/{path:index_number}",
     response=PublicationDetailOut,
     summary="按索引号查看公开信息",
+    openapi_extra=error_answers({"410": "该信息已撤回，不再公开"}),
 )
 def get_publication(request: HttpRequest, index_number: str) -> Publication:
     pub = public_detail(index_number)

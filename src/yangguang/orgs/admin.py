@@ -177,8 +177,8 @@ class WindowAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """Tokens are issued with `manage.py issue_api_token` (the secret is shown only there);
-    here administrators see them and revoke them."""
+    """Tokens are issued in the console (我的接口令牌) or with `manage.py issue_api_token` (the
+    secret is shown only there); here administrators see them and revoke them."""
 
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yangguang.orgs import views, views_auth
+from yangguang.orgs import views, views_auth, views_tokens
 
 portal_urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +26,7 @@ console_urlpatterns = [
     path("login/", views_auth.LoginView.as_view(), name="login"),
     path("logout/", views_auth.LogoutView.as_view(), name="logout"),
     path("password/", views_auth.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", views_tokens.api_tokens, name="api_tokens"),
     path(
         "password/done/",
         views_auth.PasswordChangeDoneView.as_view(),
