@@ -252,6 +252,29 @@ def test_console_add_and_delete(world: World) -> None:
 
 
 @pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (None, ("rest", "春节"), "已保存 2027-02-06 的安排：休息（春节）。"),
+        # Entering a date again changes it: the message says from what, so a mistyped date
+        # that overwrote another day's entry does not go unnoticed.
+        (("work", "春节调休"), ("rest", "春节"), "由“上班（春节调休）”改为“休息（春节）”"),
+        (("rest", "春节"), ("work", ""), "由“休息（春节）”改为“上班”"),
+        (("rest", "春节"), ("rest", "春节"), "2027-02-06 已是这样安排（休息（春节）），未作改动"),
+    ],
+)
+def test_console_add_says_what_it_replaced(
+    world: World, first: tuple[str, str] | None, second: tuple[str, str], message: str
+) -> None:
+    c = _client(world.admin)
+    for entry in (first, second):
+        if entry is not None:
+            data = {"action": "add", "day": "2027-02-06", "kind": entry[0], "name": entry[1]}
+            r = c.post(URL, data, follow=True)
+    assert message in r.content.decode()
+    assert CalendarOverride.objects.get(day=D("2027-02-06")).is_workday == (second[0] == "work")
+
+
+@pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"action": "add", "day": "2027-02-30", "kind": "rest", "name": "春节"}, "日期无法识别"),

@@ -101,6 +101,22 @@ def _year_from(request: HttpRequest, today: dt.date) -> int:
     return year if MIN_YEAR <= year <= MAX_YEAR else _default_year(today)
 
 
+def _day_label(row: CalendarOverride) -> str:
+    kind = "上班" if row.is_workday else "休息"
+    return f"{kind}（{row.name}）" if row.name else kind
+
+
+def _saved_message(before: CalendarOverride | None, row: CalendarOverride) -> str:
+    """Say when an entry replaced another one for the same date (the form enters and changes
+    alike, and a typo in the date would otherwise change another day without a word)."""
+    day = row.day.isoformat()
+    if before is None:
+        return f"已保存 {day} 的安排：{_day_label(row)}。"
+    if (before.is_workday, before.name, before.note) == (row.is_workday, row.name, row.note):
+        return f"{day} 已是这样安排（{_day_label(row)}），未作改动。"
+    return f"已将 {day} 的安排由“{_day_label(before)}”改为“{_day_label(row)}”。"
+
+
 def _calendar_url(year: int) -> str:
     return f"{reverse('console:calendar')}?year={year}"
 
@@ -127,14 +143,15 @@ def calendar_admin(request: HttpRequest) -> HttpResponse:
                     raise CalendarError("日期无法识别，请写成 2027-02-06。", "day")
                 if form["kind"] not in ("rest", "work"):
                     raise CalendarError("请选择“休息”或“上班”。", "kind")
-                services.calendar_override_set(
+                before = CalendarOverride.objects.filter(day=day).first()
+                row = services.calendar_override_set(
                     actor=user,
                     day=day,
                     is_workday=form["kind"] == "work",
                     name=form["name"],
                     note=form["note"],
                 )
-                messages.success(request, f"已保存 {day.isoformat()} 的安排。")
+                messages.success(request, _saved_message(before, row))
                 return redirect(_calendar_url(day.year))
             if action == "delete":
                 day = parse_date(request.POST.get("day", ""))
