@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -150,6 +151,22 @@ def test_an_ignored_filter_is_not_shown_or_kept(client, corpus, param, value, no
     assert notice in html and r.context["outcome"].total == 27
     assert r.context["active_filters"] == []
     assert f"{param}=" not in r.context["sort_date_url"]
+
+
+@pytest.mark.parametrize("chars", [101, 10_000])
+def test_a_too_long_query_is_cut_everywhere_it_is_echoed(client, corpus, chars) -> None:  # type: ignore[no-untyped-def]
+    """Only the first 100 characters are searched: the box, the page's links and the API echo
+    those, so a 10,000-character query does not come back some 50 times (a 2 MB page)."""
+    q = "防汛" * (chars // 2) + "防" * (chars % 2)
+    r = client.get(URL, {"q": q})
+    html = r.content.decode()
+    assert "检索词过长，已只使用前 100 个字" in html
+    assert q[:100] in html and q[:101] not in html
+    assert r.context["outcome"].q == q[:100]
+    assert quote(q[:101]) not in r.context["sort_date_url"]
+    assert len(r.content) < 100_000
+    api = client.get("/api/v1/search", {"q": q}).json()
+    assert api["q"] == q[:100] and any("过长" in n for n in api["notices"])
 
 
 def test_invalid_filters_explained_in_chinese(client, corpus) -> None:  # type: ignore[no-untyped-def]

@@ -256,6 +256,9 @@ def run_search(
     out.parsed = pq
     if pq.truncated:
         out.notices.append("检索词过长，已只使用前 100 个字。")
+        # What was searched, echoed in the box, the page's links and the API: a 10,000-character
+        # query repeated in some 50 links made a 2 MB page.
+        out.q = pq.raw
     if pq.empty and not filters.active():
         if (q or "").strip():
             out.notices.append("检索词中没有可检索的文字（标点和符号会被忽略），请输入关键词。")

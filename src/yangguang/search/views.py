@@ -32,6 +32,8 @@ def search(request: HttpRequest) -> HttpResponse:
     base = {
         k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k) and k not in sp.ignored
     }
+    if "q" in base:
+        base["q"] = outcome.q  # as searched (a too long query is cut)
 
     encoded = {k: urlencode({k: v}) for k, v in base.items()}  # each parameter once per page
 
