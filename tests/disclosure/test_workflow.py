@@ -14,7 +14,13 @@ from tests.conftest import World
 from tests.disclosure.conftest import make_pub, publish
 from yangguang.core.models import AuditEvent, OutboxMessage, RuleSetting
 from yangguang.disclosure import services
-from yangguang.disclosure.models import FindingStatus, Publication, State, Validity
+from yangguang.disclosure.models import (
+    SCANNED_FIELDS,
+    FindingStatus,
+    Publication,
+    State,
+    Validity,
+)
 from yangguang.disclosure.selectors import publications_public, publications_visible_to
 from yangguang.disclosure.services import DisclosureError
 
@@ -289,6 +295,48 @@ def test_findings_must_be_resolved_before_approval(world: World) -> None:
     }
     pub = services.publication_approve(actor=world.reviewer_a, publication=pub)
     assert pub.state == State.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "kind", "masked"),
+    [
+        # Every text the public sees is checked, not only title, summary and body: 主题词 is
+        # shown on the page and indexed by search (a walkthrough published a phone number there).
+        ("keywords", "低保 13812345678", "mobile", "低保 138****5678"),
+        ("keywords", "身份证110101199003078515", "id_number", "身份证110***********8515"),
+        ("summary", "联系电话13812345678", "mobile", "联系电话138****5678"),
+        ("title", "关于13812345678的通知", "mobile", "关于138****5678的通知"),
+        ("doc_number", "示发〔2026〕13812345678号", "mobile", "示发〔2026〕138****5678号"),
+    ],
+)
+def test_every_public_text_is_checked_and_masked_in_place(
+    world: World, field: str, value: str, kind: str, masked: str
+) -> None:
+    pub = make_pub(world, **{field: value})
+    pub = services.publication_submit(actor=world.editor_a, publication=pub)
+    finding = pub.findings.get()
+    assert (finding.kind, finding.field) == (kind, field)
+    assert finding.field_label == SCANNED_FIELDS[field]
+    with pytest.raises(DisclosureError, match="未处理"):
+        services.publication_approve(actor=world.reviewer_a, publication=pub)
+    services.finding_resolve(actor=world.reviewer_a, finding=finding, action="mask")
+    pub.refresh_from_db()
+    assert getattr(pub, field) == masked
+    assert services.publication_approve(actor=world.reviewer_a, publication=pub).state == (
+        State.APPROVED
+    )
+
+
+def test_the_reviewer_sees_keywords_and_summary(world: World) -> None:
+    from django.test import Client
+
+    pub = make_pub(world, keywords="就业 补助", summary="明确补助对象和标准")
+    pub = services.publication_submit(actor=world.editor_a, publication=pub)
+    c = Client()
+    c.force_login(world.reviewer_a)
+    html = c.get(f"/console/disclosure/{pub.pk}/").content.decode()
+    assert "主题词" in html and "就业 补助" in html
+    assert "内容概述" in html and "明确补助对象和标准" in html
 
 
 def test_correcting_a_published_document_reindexes_and_rechecks(world: World) -> None:

@@ -271,6 +271,17 @@ def theme_root_id(theme: Theme | None) -> int | None:
 
 PUBLIC_Q = Q(state=State.PUBLISHED, mode=Mode.PROACTIVE)
 
+# The texts of a publication that the public sees (and search indexes), each checked for
+# personal data before review (services.scan_texts; "body" is checked as body_text and masked in
+# body_html), with the reviewer's label. Attachments are checked too ("attachment:<id>").
+SCANNED_FIELDS = {
+    "title": "标题",
+    "doc_number": "发文字号",
+    "keywords": "主题词",
+    "summary": "内容概述",
+    "body": "正文",
+}
+
 
 class AttachmentKind(models.TextChoices):
     PDF = "pdf", "PDF"
@@ -333,7 +344,7 @@ class PrivacyFinding(models.Model):
     )
     submission = models.PositiveSmallIntegerField("提交次序")
     kind = models.CharField("类型", max_length=12, choices=FindingKind.choices)
-    field = models.CharField("位置", max_length=40)  # title / summary / body / attachment:<id>
+    field = models.CharField("位置", max_length=40)  # SCANNED_FIELDS or attachment:<id>
     text = models.CharField("命中内容", max_length=200)
     masked = models.CharField("遮盖后", max_length=200)
     context = models.CharField("上下文", max_length=400)
@@ -366,7 +377,7 @@ class PrivacyFinding(models.Model):
     def field_label(self) -> str:
         if self.field.startswith("attachment:"):
             return "附件"
-        return {"title": "标题", "summary": "内容概述", "body": "正文"}.get(self.field, self.field)
+        return SCANNED_FIELDS.get(self.field, self.field)
 
 
 class Guide(models.Model):

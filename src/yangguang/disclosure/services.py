@@ -33,6 +33,7 @@ from yangguang.disclosure import privacy
 from yangguang.disclosure.files import MASKABLE_KINDS, CheckedFile, extract_text, mask_in_file
 from yangguang.disclosure.models import (
     PUBLIC_Q,
+    SCANNED_FIELDS,
     Attachment,
     CatalogueNode,
     FindingStatus,
@@ -437,7 +438,8 @@ def privacy_label(kind: str) -> str:
 
 
 def scan_texts(pub: Publication) -> dict[str, str]:
-    texts = {"title": pub.title, "summary": pub.summary, "body": pub.body_text}
+    """Every text the public would see (SCANNED_FIELDS), by field name."""
+    texts = {f: pub.body_text if f == "body" else getattr(pub, f) for f in SCANNED_FIELDS}
     for att in pub.attachments.all():
         texts[f"attachment:{att.pk}"] = att.text
     return texts
@@ -530,14 +532,12 @@ def finding_resolve(
                     changes.update(
                         _replace_attachment(pub, f, prepared, actor=actor, now=now, written=written)
                     )
+                elif f.field in SCANNED_FIELDS and f.field != "body":
+                    setattr(pub, f.field, getattr(pub, f.field).replace(f.text, f.masked))
+                    pub.save()
                 else:
-                    if f.field == "title":
-                        pub.title = pub.title.replace(f.text, f.masked)
-                    elif f.field == "summary":
-                        pub.summary = pub.summary.replace(f.text, f.masked)
-                    else:
-                        pub.body_html = pub.body_html.replace(f.text, f.masked)
-                        pub.body_text = html_to_text(pub.body_html)
+                    pub.body_html = pub.body_html.replace(f.text, f.masked)
+                    pub.body_text = html_to_text(pub.body_html)
                     pub.save()
                 f.status = FindingStatus.MASKED
             elif action == "keep":
