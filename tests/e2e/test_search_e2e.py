@@ -82,3 +82,36 @@ def test_search_on_a_phone(  # type: ignore[no-untyped-def]
     assert page.get_by_role("heading", name="没有找到").first.is_visible()
     _no_horizontal_overflow(page)
     page.screenshot(path=screenshot_dir / "search-none-phone.png", full_page=True)
+
+
+_CONTRAST = """
+els => els.map(el => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const style = getComputedStyle(el);
+  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+})
+"""
+
+
+@pytest.mark.parametrize(("contrast", "at_least"), [("normal", 4.5), ("high", 7.0)])
+def test_marked_words_are_readable_in_both_contrast_modes(  # type: ignore[no-untyped-def]
+    world, tantivy, live_server, new_page, screenshot_dir: Path, contrast: str, at_least: float
+) -> None:
+    """WCAG contrast of the highlighted words, in titles (links) and snippets: in 高对比度
+    mode the pale mark kept the light text colour (about 1.1:1)."""
+    publish(
+        world,
+        make_pub(world, title="关于发放高龄津贴的通知", body_html="<p>高龄津贴按月发放。</p>"),
+    )
+    process_outbox()
+    page: Any = new_page(viewport=PHONE)
+    page.context.add_cookies([{"name": "yg_contrast", "value": contrast, "url": live_server.url}])
+    page.goto(live_server.url + "/search/?q=高龄津贴")
+    ratios = page.locator("article.search-hit mark").evaluate_all(_CONTRAST)
+    assert len(ratios) >= 3  # in the title and in the snippet
+    assert min(ratios) >= at_least, ratios
+    page.screenshot(path=screenshot_dir / f"search-marks-{contrast}.png")
