@@ -274,3 +274,77 @@ def test_hit_markup_is_escaped_and_complete(  # type: ignore[no-untyped-def]
     html = client.get(URL, {"q": "值班"}).content.decode()
     assert expected in html
     assert absent not in html
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "chip"),
+    [
+        # Chosen filters are named as the facets name them, not by their codes.
+        ("validity", "repealed", "有效性：已废止"),
+        ("year", "2024", "年份：2024年"),
+        ("region", "370921", "区域：示范县"),
+        ("category", "政策文件", "信息类别：政策文件"),
+    ],
+)
+def test_chosen_filters_are_named_not_coded(client, corpus, param, value, chip) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "低保", param: value})
+    assert [f"{f['label']}：{f['value']}" for f in r.context["active_filters"]] == [chip]
+    assert chip in r.content.decode()
+
+
+def test_zero_because_of_a_filter_says_so(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """低保 with a category nothing has: not "no information about 低保" alone, but that the
+    filters leave nothing, how many the words find without them, and a link there."""
+    r = client.get(URL, {"q": "低保", "category": "不存在", "year": "2024"})
+    html = r.content.decode()
+    assert r.context["outcome"].total == 0
+    assert "在所选筛选条件下没有结果；不加筛选条件可找到 2 条" in html
+    assert 'href="?q=%E4%BD%8E%E4%BF%9D"' in html and "的 2 条结果" in html
+    api = client.get("/api/v1/search", {"q": "低保", "category": "不存在"}).json()
+    assert api["total"] == 0 and any("不加筛选条件可找到 2 条" in n for n in api["notices"])
+    # Nothing found by the words themselves: no such notice.
+    html = client.get(URL, {"q": "地震", "category": "不存在"}).content.decode()
+    assert "不加筛选条件" not in html
+
+
+def test_browsing_a_filter_with_nothing_has_no_empty_quotes(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    html = client.get(URL, {"year": "2019"}).content.decode()
+    assert "没有找到符合筛选条件的信息" in html and "“”" not in html
+
+
+def test_a_page_past_the_end_gets_one_notice(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "防汛", "page": "99999"})
+    notices = r.context["notices"]
+    assert r.context["outcome"].page == 3
+    assert [n for n in notices if "页" in n] == ["共 3 页，已显示最后一页。"]
+
+
+def test_per_page_is_kept_in_the_links(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "防汛", "per_page": "5"})
+    html = r.content.decode()
+    assert r.context["outcome"].num_pages == 6
+    assert "per_page=5&amp;page=2" in html  # 下一页
+    assert "per_page=5" in r.context["sort_date_url"]
+    # An invalid value is not carried on (its notice would follow every click).
+    r = client.get(URL, {"q": "防汛", "per_page": "abc", "sort": "random"})
+    assert "per_page" not in r.context["sort_relevance_url"]
+    assert "sort=random" not in r.content.decode()
+
+
+def test_a_new_query_keeps_the_region(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    html = client.get(URL, {"q": "低保", "region": "370921"}).content.decode()
+    assert '<input type="hidden" name="region" value="370921">' in html
+    assert "只在示范县各机构发布的信息中检索" in html and "在全部区域中检索" in html
+
+
+@pytest.mark.parametrize(
+    ("q", "unused"),
+    [
+        ("低保 防汛 值班 安排 审批 办法 标准 调整 城乡 流程 东区 乡镇 社会 保险", "社会、保险"),
+        ('"甲乙" "丙丁" "戊己" "庚辛" "壬癸"', "“壬癸”"),
+    ],
+)
+def test_words_beyond_the_limits_are_named(client, corpus, q, unused) -> None:  # type: ignore[no-untyped-def]
+    html = client.get(URL, {"q": q}).content.decode()
+    assert "检索词较多，只使用了前 12 个词语和前 4 个引号短语" in html
+    assert f"未使用：{unused}。" in html

@@ -27,6 +27,7 @@ class SearchParams:
     body_name: str = ""
     body_code: str = ""
     region_name: str = ""
+    region_code: str = ""
     notices: list[str] = field(default_factory=list)
     ignored: set[str] = field(default_factory=set)  # parameters dropped as invalid
 
@@ -59,11 +60,13 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         try:
             sp.per_page = min(50, max(1, int(raw_pp)))
         except ValueError:
+            sp.ignored.add("per_page")
             sp.notices.append("每页条数无效，已使用默认值。")
     sort = _first(params, "sort")
     if sort in ("date", "relevance"):
         sp.sort = sort
     elif sort:
+        sp.ignored.add("sort")
         sp.notices.append("排序方式无效，已按相关度排序。")
 
     body = _first(params, "body")
@@ -97,7 +100,7 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
                     "id", flat=True
                 )[:5000]
             ) or [0]
-            sp.region_name = reg["name"]
+            sp.region_name, sp.region_code = reg["name"], region
         else:
             sp.ignored.add("region")
             sp.notices.append("未找到指定的行政区划，已在全部区域中检索。")

@@ -68,6 +68,7 @@ class ParsedQuery:
     highlight: list[str] = field(default_factory=list)  # strings to mark in snippets
     expansions: dict[str, list[str]] = field(default_factory=dict)  # word → synonyms used
     truncated: bool = False
+    dropped: list[str] = field(default_factory=list)  # words / phrases beyond the limits
 
     @property
     def empty(self) -> bool:
@@ -121,6 +122,8 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
         text = normalize(match.group(1))
         if text and len(phrases) < MAX_PHRASES:
             phrases.append(text)
+        elif text:
+            pq.dropped.append(f"“{text}”")
     rest = _QUOTES.sub(" ", raw)
 
     words: list[str] = []
@@ -134,7 +137,9 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
         content = [
             w for w in content if w not in INTENT_WORDS and w not in QUESTION_WORDS
         ] or content
-    words = (content or words)[:MAX_WORDS]
+    words = content or words
+    pq.dropped[:0] = words[MAX_WORDS:]
+    words = words[:MAX_WORDS]
 
     for w in words:
         node = _word_node(seg, w)

@@ -32,7 +32,7 @@ from yangguang.search.backends.base import (
     Sort,
 )
 from yangguang.search.highlight import mark, snippet
-from yangguang.search.query import ParsedQuery, parse
+from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, parse
 from yangguang.search.segment import SPELLING_VARIANTS
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,8 @@ class SearchOutcome:
     took_ms: float = 0.0
     parsed: ParsedQuery | None = None
     hidden: int = 0  # hits dropped by the visibility re-check
+    # Nothing found with the filters: how many the same words find without them (else None).
+    unfiltered_total: int | None = None
 
     @property
     def has_previous(self) -> bool:
@@ -244,11 +246,13 @@ def run_search(
     per_page = min(max(1, per_page), MAX_PER_PAGE)
     out = SearchOutcome(q=q or "", filters=filters, sort=sort_value, per_page=per_page)
     max_page = MAX_RESULTS // per_page
+    beyond_max = ""
     if page < 1:
         out.notices.append("页码无效，已显示第 1 页。")
         page = 1
     elif page > max_page:
-        out.notices.append(f"最多可翻到第 {max_page} 页，请增加检索词或筛选条件缩小范围。")
+        beyond_max = f"最多可翻到第 {max_page} 页，请增加检索词或筛选条件缩小范围。"
+        out.notices.append(beyond_max)
         page = max_page
     out.page = page
 
@@ -259,6 +263,11 @@ def run_search(
         # What was searched, echoed in the box, the page's links and the API: a 10,000-character
         # query repeated in some 50 links made a 2 MB page.
         out.q = pq.raw
+    if pq.dropped:
+        out.notices.append(
+            f"检索词较多，只使用了前 {MAX_WORDS} 个词语和前 {MAX_PHRASES} 个引号短语，"
+            f"未使用：{'、'.join(pq.dropped[:10])}{'等' if len(pq.dropped) > 10 else ''}。"
+        )
     if pq.empty and not filters.active():
         if (q or "").strip():
             out.notices.append("检索词中没有可检索的文字（标点和符号会被忽略），请输入关键词。")
@@ -287,6 +296,8 @@ def run_search(
     if result.total and not result.hits and page > 1:
         # Past the last page: show the last one.
         last = max(1, -(-min(result.total, MAX_RESULTS) // per_page))
+        if beyond_max:  # one notice: the last page is nearer than the limit
+            out.notices.remove(beyond_max)
         out.notices.append(f"共 {last} 页，已显示最后一页。")
         out.page = page = last
         eq.offset = (page - 1) * per_page
@@ -302,6 +313,15 @@ def run_search(
     bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))
     out.hits = [_result_hit(h, pq.highlight, bodies) for h in hits[:per_page]]
     out.facets = _label_facets(result.facets, filters, bodies)
+    if not out.total and filters.active() and not pq.empty:
+        # Zero because of the filters (or a filter value that matches nothing): say so and how
+        # many the words find alone, rather than "nothing about 低保" when 84 documents are.
+        alone = replace(eq, node=pq.and_node(), filters=Filters(), facets=(), offset=0)
+        out.unfiltered_total = _engine(backend, alone).total
+        if out.unfiltered_total:
+            out.notices.append(
+                f"在所选筛选条件下没有结果；不加筛选条件可找到 {out.unfiltered_total} 条。"
+            )
     if not out.total:
         out.suggestions = _suggestions(pq, lambda q: _finds(q, filters, backend))
     out.took_ms = (time.perf_counter() - started) * 1000

@@ -13,14 +13,23 @@ from django.views.decorators.http import require_http_methods
 
 from yangguang.core.params import int_param
 from yangguang.orgs.access import can
-from yangguang.search import services
+from yangguang.search import registry, services
 from yangguang.search.models import SearchTerm, SynonymGroup
-from yangguang.search.params import parse_params
-from yangguang.search.service import FACET_NAMES, ResultHit, run_search
+from yangguang.search.params import SearchParams, parse_params
+from yangguang.search.service import (
+    FACET_NAMES,
+    VALIDITY_LABELS,
+    ResultHit,
+    SearchOutcome,
+    run_search,
+)
 
 FACET_SHOWN = 10  # values per facet group on the page (the API returns them all)
 _CURRENT = ' aria-current="true"'
-FILTER_KEYS = ("q", "body", "region", "category", "theme", "year", "validity", "source", "sort")
+FILTER_KEYS = (
+    *("q", "body", "region", "category", "theme", "year", "validity", "source", "sort"),
+    "per_page",
+)
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -67,7 +76,11 @@ def search(request: HttpRequest) -> HttpResponse:
     ):
         if base.get(key):
             active_filters.append(
-                {"label": label, "value": base[key], "url": url_with(**{key: "", "page": ""})}
+                {
+                    "label": label,
+                    "value": _chosen_label(key, base[key], sp, outcome),
+                    "url": url_with(**{key: "", "page": ""}),
+                }
             )
     context = {
         "sp": sp,
@@ -81,10 +94,28 @@ def search(request: HttpRequest) -> HttpResponse:
         "querystring_base": urlencode({k: v for k, v in base.items()}) + ("&" if base else ""),
         "sort_relevance_url": url_with(sort="", page=""),
         "sort_date_url": url_with(sort="date", page=""),
-        "whole_region_url": url_with(body="", page=""),
+        "whole_region_url": url_with(body="", region="", page=""),
+        "unfiltered_url": "?" + urlencode({"q": outcome.q}),
         "suggestion_links": [{"q": s, "url": url_with(q=s, page="")} for s in outcome.suggestions],
     }
     return render(request, "search/results.html", context)
+
+
+def _chosen_label(key: str, value: str, sp: SearchParams, outcome: SearchOutcome) -> str:
+    """A chosen filter as the facets name it (已废止, the theme's name, 示范县), not its code."""
+    if key == "region":
+        return sp.region_name or value
+    if key == "year":
+        return f"{value}年"
+    if key == "validity":
+        return VALIDITY_LABELS.get(value, value)
+    for v in outcome.facets.get(key, []):
+        if v.param == value:
+            return v.label
+    labels: dict[str, str] = {}
+    for source in registry.all_sources():
+        labels.update(source.facet_labels(key, [value]))
+    return labels.get(value, value)
 
 
 def _hits_html(hits: list[ResultHit]) -> SafeString:
