@@ -348,3 +348,30 @@ def test_words_beyond_the_limits_are_named(client, corpus, q, unused) -> None:  
     html = client.get(URL, {"q": q}).content.decode()
     assert "检索词较多，只使用了前 12 个词语和前 4 个引号短语" in html
     assert f"未使用：{unused}。" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "scope"),
+    [
+        # Where citizens start: a search box on the home page (everything), on a region's page
+        # (its bodies) and on a body's pages (its own information).
+        ("/", ""),
+        ("/regions/370921/", '<input type="hidden" name="region" value="370921">'),
+        ("/bodies/{code}/", '<input type="hidden" name="body" value="{code}">'),
+        ("/disclosure/body/{code}/", '<input type="hidden" name="body" value="{code}">'),
+    ],
+)
+def test_search_boxes_where_citizens_start(client, corpus, world, page, scope) -> None:  # type: ignore[no-untyped-def]
+    code = world.body_a.credit_code
+    html = client.get(page.format(code=code)).content.decode()
+    box = re.search(r'<form class="search-form"[^>]*role="search">.*?</form>', html, re.S)
+    assert box is not None and 'action="/search/"' in box.group(0)
+    assert 'name="q"' in box.group(0)
+    if scope:
+        assert scope.format(code=code) in box.group(0)
+    else:
+        assert 'type="hidden"' not in box.group(0)
+    # What such a box sends is scoped as it says.
+    scoped = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]+)"', box.group(0)))
+    r = client.get(URL, {"q": "低保", **scoped})
+    assert r.context["outcome"].total == (1 if scoped else 2)
