@@ -299,6 +299,9 @@ def test_zero_because_of_a_filter_says_so(client, corpus) -> None:  # type: igno
     html = r.content.decode()
     assert r.context["outcome"].total == 0
     assert "在所选筛选条件下没有结果；不加筛选条件可找到 2 条" in html
+    assert "在所选筛选条件下，没有找到与“低保”相关的信息" in html
+    # The chosen filters come before the help (on a phone the facets follow the results).
+    assert html.index("已选条件") < html.index("在所选筛选条件下，没有找到")
     assert 'href="?q=%E4%BD%8E%E4%BF%9D"' in html and "的 2 条结果" in html
     api = client.get("/api/v1/search", {"q": "低保", "category": "不存在"}).json()
     assert api["total"] == 0 and any("不加筛选条件可找到 2 条" in n for n in api["notices"])
