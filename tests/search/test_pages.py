@@ -378,3 +378,25 @@ def test_search_boxes_where_citizens_start(client, corpus, world, page, scope) -
     scoped = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]+)"', box.group(0)))
     r = client.get(URL, {"q": "低保", **scoped})
     assert r.context["outcome"].total == (1 if scoped else 2)
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("示民发〔2024〕5号", [1]),
+        ("示民发[2024]5号", [1]),
+        # A whole number that nothing has: said so, no OR fallback over its characters (示, 发,
+        # 号 … would list unrelated documents by the hundred).
+        ("示民发〔2024〕6号", []),
+        ("示民发2023年5号", []),
+    ],
+)
+def test_a_whole_document_number_finds_that_document_or_says_none(client, corpus, q, found) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": q})
+    outcome = r.context["outcome"]
+    assert [h.id for h in outcome.hits] == found
+    assert outcome.mode == "and"
+    missing = any("没有找到文号或索引号为" in n for n in outcome.notices)
+    assert missing == (not found)
+    api = client.get("/api/v1/search", {"q": q}).json()
+    assert [h["id"] for h in api["hits"]] == found and api["mode"] == "and"

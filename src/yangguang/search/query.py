@@ -71,6 +71,12 @@ class ParsedQuery:
     dropped: list[str] = field(default_factory=list)  # words / phrases beyond the limits
 
     @property
+    def full_number(self) -> bool:
+        """The query is a whole document number (泰政办发〔2014〕36号) or index number: a citizen
+        looking for one document, whom any one of its characters would not help."""
+        return bool(self.number) and _FULL_NUMBER.match(self.number) is not None
+
+    @property
     def empty(self) -> bool:
         return not self.clauses
 
@@ -87,6 +93,8 @@ class ParsedQuery:
 
 _QUOTES = re.compile(r"[\"“”„「」『』＂]([^\"“”„「」『』＂]*)[\"“”„「」『』＂]")
 _NUMBERISH = re.compile(r"\d")
+# normalize_number's forms of a whole 发文字号 and of an 索引号 (credit code/year-serial).
+_FULL_NUMBER = re.compile(r"^[^\s〔〕]+〔\d{4}〕\d+号$|^[0-9a-z]{18}/\d{4}-\d+$")
 
 
 def _word_node(seg: Segmenter, word: str) -> Node:

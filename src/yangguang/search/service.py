@@ -287,7 +287,13 @@ def run_search(
     )
     result = _engine(backend, eq)
     out.mode = "and" if not pq.empty else "browse"
-    if result.total == 0 and len(pq.clauses) > 1:
+    if result.total == 0 and pq.full_number:
+        # Any one character of 泰政办发〔2014〕36号 would find a thousand unrelated documents.
+        out.notices.append(
+            f"没有找到文号或索引号为“{pq.raw.strip()}”的信息。请核对后重试，"
+            "或只输入其中一部分，如“政办发 2014”。"
+        )
+    elif result.total == 0 and len(pq.clauses) > 1:
         eq.node = pq.or_node()
         result = _engine(backend, eq)
         if result.total:
