@@ -94,8 +94,10 @@ def test_interpretation_is_found_by_its_policys_number_and_follows_its_edits(
     )
     process_outbox()
     assert ids(run_search("示人社发〔2026〕5号"))[:2] == [policy.pk, reading.pk]
-    # The old number is in no document any more: only the OR fallback finds anything.
-    assert run_search("示人社发〔2026〕3号").mode == "or"
+    # The old number is in no document any more: said so, not an OR over its characters.
+    gone = run_search("示人社发〔2026〕3号")
+    assert gone.total == 0 and gone.mode == "and"
+    assert any("没有找到文号或索引号为“示人社发〔2026〕3号”" in n for n in gone.notices)
     assert other.pk in ids(run_search("示人社发〔2026〕4号"))
 
 
