@@ -174,6 +174,7 @@ def measure(engine: str, failures: int = 0) -> list[dict[str, Any]]:
             f"{statistics.mean(x[2] for x in every):.3f}",
         },
     ]
+    rows.append(_whole_titles(engine, failures))
     for kind, vs in by_kind.items():
         rows.append(
             {
@@ -186,6 +187,30 @@ def measure(engine: str, failures: int = 0) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _whole_titles(engine: str, failures: int = 0) -> dict[str, Any]:
+    """A citizen pastes a document's whole title (from a news item, a forwarded message): is a
+    document with that title first? Every distinct public title of the demo, unquoted."""
+    from yangguang.disclosure.selectors import publications_public
+    from yangguang.search.service import run_search
+
+    titles = sorted(set(publications_public().values_list("title", flat=True)))
+    missed = []
+    for title in titles:
+        hits = run_search(title, per_page=1, facets=False).hits
+        if not hits or hits[0].title != title:
+            missed.append((title, hits[0].title if hits else ""))
+    for title, first in missed[:failures]:
+        print(f"[{engine}] whole title {title!r} → first {first!r}", file=sys.stderr)
+    return {
+        "name": f"{engine}: whole title typed, that document first",
+        "value": round(1 - len(missed) / len(titles), 3),
+        "unit": "",
+        "better": "higher",
+        "calls": len(titles),
+        "note": f"{len(titles)} distinct demo titles, unquoted; {len(missed)} not first",
+    }
 
 
 def _print_failures(

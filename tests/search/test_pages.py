@@ -400,3 +400,60 @@ def test_a_whole_document_number_finds_that_document_or_says_none(client, corpus
     assert missing == (not found)
     api = client.get("/api/v1/search", {"q": q}).json()
     assert [h["id"] for h in api["hits"]] == found and api["mode"] == "and"
+
+
+@pytest.mark.parametrize(
+    ("typed", "title", "twin"),
+    [
+        # A whole title typed or pasted puts the document with exactly that title first, ahead
+        # of a near-twin that BM25 and the recency boost favour (newer, its text full of the
+        # same words) — the demo's 市/县 bodies issuing the same plan, a 修订 and its original.
+        *(
+            (t, t, twin)
+            for t, twin in [
+                (
+                    "市人民医院关于印发《老旧小区改造实施方案》的通知",
+                    "县人民医院关于印发《老旧小区改造实施方案》的通知",
+                ),
+                (
+                    "县政府办公室关于印发《防汛抗旱应急预案》的通知",
+                    "县政府办公室关于印发《防汛抗旱应急预案（2026年修订）》的通知",
+                ),
+                (
+                    "县政府办公室关于印发《防汛抗旱应急预案（2026年修订）》的通知",
+                    "县政府办公室关于印发《防汛抗旱应急预案》的通知",
+                ),
+            ]
+        ),
+        # Bracket, width and space variants of the same title.
+        (
+            "县政府办公室关于印发《防汛抗旱应急预案(2026年修订)》的通知",
+            "县政府办公室关于印发《防汛抗旱应急预案（2026年修订）》的通知",
+            "县政府办公室关于印发《防汛抗旱应急预案》的通知",
+        ),
+        (
+            "市人民医院 关于印发《老旧小区改造实施方案》的通知",
+            "市人民医院关于印发《老旧小区改造实施方案》的通知",
+            "县人民医院关于印发《老旧小区改造实施方案》的通知",
+        ),
+    ],
+)
+def test_a_whole_title_puts_that_document_first(  # type: ignore[no-untyped-def]
+    client, engine, memo, world, typed, title, twin
+) -> None:
+    memo.add(
+        1, title, "现将方案印发给你们。", body_id=world.body_a.pk, published_on=dt.date(2020, 1, 1)
+    )
+    memo.add(
+        2,
+        twin,
+        f"{typed} 2026年修订 市 县 " * 8,
+        body_id=world.body_a.pk,
+        published_on=dt.date(2026, 1, 1),
+    )
+    index_all(engine, memo)
+    r = client.get(URL, {"q": typed})
+    outcome = r.context["outcome"]
+    assert [h.title for h in outcome.hits] == [title, twin]
+    assert outcome.total == 2  # pinned once, counted once
+    assert "文号匹配" not in r.content.decode()  # a title is not a document number

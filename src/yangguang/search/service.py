@@ -30,6 +30,7 @@ from yangguang.search.backends.base import (
     Filters,
     SearchBackend,
     Sort,
+    title_key,
 )
 from yangguang.search.highlight import mark, snippet
 from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, parse
@@ -279,6 +280,7 @@ def run_search(
     eq = EngineQuery(
         node=pq.and_node(),
         number=pq.number,
+        title=title_key(pq.raw),
         filters=filters,
         facets=facet_names,
         sort=sort_value,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from yangguang.search.query import Node
+from yangguang.search.segment import normalize_number
 
 FACETS: tuple[str, ...] = ("body", "category", "theme", "year", "validity")
 Sort = Literal["relevance", "date"]
@@ -97,11 +98,31 @@ class EngineQuery:
 
     node: Node | None
     number: str = ""  # normalised document/index number to pin first
+    title: str = ""  # title_key() of the whole query: a document with exactly that title first
     filters: Filters = field(default_factory=Filters)
     facets: Sequence[str] = FACETS
     sort: Sort = "relevance"
     offset: int = 0
     limit: int = 10
+
+    @property
+    def pins(self) -> list[str]:
+        """The pinned keys (see pin_keys) this query puts first."""
+        return [k for k in (self.number, self.title) if k]
+
+
+def title_key(title: str) -> str:
+    """A title as typed in whole (NFKC, case, spaces and bracket forms aside), prefixed so that
+    it never equals a document or index number's key."""
+    key = normalize_number(title)
+    return f"title:{key}" if key else ""
+
+
+def pin_keys(doc: SearchDocument) -> list[str]:
+    """What an engine stores for the pinned lookup of a document (EngineQuery.pins): its
+    document and index numbers and its whole title."""
+    keys = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
+    return keys + [title_key(doc.title)] if doc.title else keys
 
 
 @dataclass

@@ -41,11 +41,12 @@ from yangguang.search.backends.base import (
     SearchBackend,
     SearchDocument,
     pack_document,
+    pin_keys,
     rank_multiplier,
     unpack_document,
 )
 from yangguang.search.query import And, Node, Or, Phrase, Term
-from yangguang.search.segment import Segmenter, get_segmenter, map_in_workers, normalize_number
+from yangguang.search.segment import Segmenter, get_segmenter, map_in_workers
 
 TABLE = "search_pg_entry"
 COUNT_CAP = 1_000
@@ -243,7 +244,7 @@ class PostgresBackend(SearchBackend):
     # -- writing ------------------------------------------------------------------------------
     def _row(self, doc: SearchDocument) -> tuple[Any, ...]:
         """The values of ROW_COLUMNS."""
-        numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
+        numbers = pin_keys(doc)
         return (
             doc.key,
             doc.source,
@@ -476,12 +477,15 @@ class PostgresBackend(SearchBackend):
                 " set_config('max_parallel_workers_per_gather', '0', true),"
                 " set_config('work_mem', '16MB', true)"
             )
-            if query.number and tsq is not None and query.sort == "relevance":
+            if query.pins and tsq is not None and query.sort == "relevance":
                 fwhere, fparams = self._where(EngineQuery(node=None, filters=query.filters), None)
                 cur.execute(
                     f"SELECT {self.COLUMNS}, 1e9::float8 FROM {TABLE} "  # noqa: S608
-                    f"WHERE docnums @> ARRAY[%s]::text[] AND {fwhere} LIMIT 5",
-                    [query.number, *fparams],
+                    f"WHERE docnums && %s::text[] AND {fwhere} "
+                    # The number's document before the title's, the newest of twins first.
+                    "ORDER BY docnums @> ARRAY[%s]::text[] DESC, "
+                    "published_on DESC NULLS LAST, key LIMIT 5",
+                    [query.pins, *fparams, query.number],
                 )
                 pinned = list(cur.fetchall())
             pinned_keys = {r[0] for r in pinned}

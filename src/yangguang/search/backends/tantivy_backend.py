@@ -49,6 +49,7 @@ from yangguang.search.backends.base import (
     SearchBackend,
     SearchDocument,
     pack_document,
+    pin_keys,
     rank_multiplier,
     unpack_document,
 )
@@ -156,7 +157,7 @@ class TantivyBackend(SearchBackend):
     def make_document(self, doc: SearchDocument) -> tantivy.Document:
         seg = self.segmenter
         tokens = seg.index_tokens(doc.title + " " + doc.doc_number), seg.index_tokens(doc.text)
-        numbers = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
+        numbers = pin_keys(doc)
         published = (doc.published_on - _EPOCH).days if doc.published_on else 0
         key = doc.key
         payload = {
@@ -356,7 +357,12 @@ class TantivyBackend(SearchBackend):
             return Q.boolean_query(clauses) if len(clauses) > 1 else q
 
         node = query.node
-        pin = self._term("docnum", query.number) if query.number and node is not None else None
+        pins = [self._term("docnum", k) for k in query.pins] if node is not None else []
+        pin = (
+            (pins[0] if len(pins) == 1 else Q.boolean_query([(should, p) for p in pins]))
+            if pins
+            else None
+        )
         match = Q.all_query() if node is None else self._compile(node)
         if pin is not None:
             match = Q.boolean_query([(should, match), (should, pin)])
@@ -367,7 +373,8 @@ class TantivyBackend(SearchBackend):
         # Ranked by relevance and not in tiers, the top-hits search counts every match anyway
         # (count=True): the counting thread then needs no total of its own.
         ranked_counts = node is not None and query.sort != "date" and estimate <= BROAD_MATCHES
-        upper = searcher.num_docs if node is None else _upper(searcher, node) + (pin is not None)
+        # A pinned number's document may not hold the query's words; a whole title's does.
+        upper = searcher.num_docs if node is None else _upper(searcher, node) + bool(query.number)
         # tantivy releases the GIL: count on the second core while the top hits are collected —
         # unless there is nothing to count (no facets asked, the ranked search counts).
         counting = (
