@@ -189,6 +189,25 @@ def test_api_returns_hits_facets_and_notices(client, corpus, world) -> None:  # 
     assert "/api/v1/search" in client.get("/api/v1/openapi.json").json()["paths"]
 
 
+def test_api_facet_values_are_what_the_filters_take(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
+    """Each facet value fed back as its filter narrows to its count: the body facet gives the
+    统一社会信用代码 (it gave the row id), and each hit names its body's code."""
+    data = client.get("/api/v1/search", {"q": "低保"}).json()
+    assert {v["value"] for v in data["facets"]["body"]} == {
+        world.body_a.credit_code,
+        world.body_b.credit_code,
+    }
+    for name, values in data["facets"].items():
+        for v in values:
+            narrowed = client.get("/api/v1/search", {"q": "低保", name: v["value"]}).json()
+            assert narrowed["total"] == v["count"] and not narrowed["notices"], (name, v)
+    codes = {h["id"]: h["body_code"] for h in data["hits"]}
+    assert codes == {1: world.body_a.credit_code, 2: world.body_b.credit_code}
+    spec = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search"]["get"]
+    described = {p["name"]: p.get("description", "") for p in spec["parameters"]}
+    assert "统一社会信用代码" in described["body"] and "date" in described["sort"]
+
+
 def test_api_does_not_show_withdrawn(client, corpus) -> None:  # type: ignore[no-untyped-def]
     corpus.public.discard(2)
     data = client.get("/api/v1/search", {"q": "低保"}).json()

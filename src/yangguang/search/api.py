@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from yangguang.search.params import parse_params
 from yangguang.search.service import run_search
@@ -14,17 +14,20 @@ router = Router(tags=["全文检索"])
 
 
 class SearchQuery(Schema):
-    q: str = ""
-    body: str = ""
-    region: str = ""
-    category: str = ""
-    theme: str = ""
-    year: str = ""
-    validity: str = ""
-    source: str = ""
-    sort: str = "relevance"
-    page: str = "1"
-    per_page: str = "10"
+    # Strings, not typed values: an invalid one is ignored with a notice, not refused (422).
+    q: str = Field("", description="检索词（前 100 个字）：空格分隔的词语同时出现；引号内为短语")
+    body: str = Field("", description="只在一个机构内检索：统一社会信用代码（见 /bodies）")
+    region: str = Field("", description="只在一个区划内检索：区划代码，含下级区划")
+    category: str = Field("", description="信息类别（公开目录名称，见 facets.category 的 value）")
+    theme: str = Field("", description="主题分类代码（见 facets.theme 的 value）")
+    year: str = Field("", description="发布年份，如 2026")
+    validity: str = Field(
+        "", description="有效性：valid 有效、expired 失效、repealed 废止、revised 已修订"
+    )
+    source: str = Field("", description="信息来源，如 publication（主动公开）")
+    sort: str = Field("relevance", description="relevance 按相关度（默认）或 date 按日期")
+    page: str = Field("1", description="页码，从 1 起，最多 100 页结果")
+    per_page: str = Field("10", description="每页条数，1–50")
 
 
 class HitOut(Schema):
@@ -37,6 +40,7 @@ class HitOut(Schema):
     doc_number: str
     body_id: int | None
     body_name: str
+    body_code: str
     published_on: dt.date | None
     validity: str
     validity_label: str
@@ -46,7 +50,7 @@ class HitOut(Schema):
 
 
 class FacetOut(Schema):
-    value: str
+    value: str = Field(..., description="筛选参数取值（机构为统一社会信用代码）")
     label: str
     count: int
     selected: bool
@@ -72,9 +76,10 @@ class SearchOut(Schema):
 
 @router.get("", response=SearchOut, summary="全文检索公开信息", auth=None)
 def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object]:
-    """AND by default (falls back to OR with a notice); quoted phrases; an exact 发文字号/索引号 is
-    put first. Filters: body (统一社会信用代码), region (区划代码), category, theme, year, validity.
-    Invalid parameters are ignored with a notice rather than rejected."""
+    """检索词默认须同时出现（都找不到时改为任一出现，并在 notices 中说明）；引号内为短语；完整的
+    发文字号、索引号或标题对应的信息排在最前。筛选：body（统一社会信用代码）、region（区划代码）、
+    category、theme、year、validity；facets 给出各筛选取值及条数。无效参数不会被拒绝，而是忽略并
+    在 notices 中说明。"""
     sp = parse_params(params.dict())
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)
     return {
@@ -95,7 +100,11 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object
             {**h.__dict__, "title_html": str(h.title_html), "snippet_html": str(h.snippet_html)}
             for h in outcome.hits
         ],
-        "facets": {k: [v.__dict__ for v in vs] for k, vs in outcome.facets.items()},
+        # A facet's value is what its filter takes (the body's credit code, not its row id).
+        "facets": {
+            k: [{**v.__dict__, "value": v.param or v.value} for v in vs]
+            for k, vs in outcome.facets.items()
+        },
     }
 
 

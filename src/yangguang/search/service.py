@@ -81,6 +81,7 @@ class ResultHit:
     doc_number: str
     body_id: int | None
     body_name: str
+    body_code: str  # 统一社会信用代码: what the `body` filter takes
     published_on: Any
     validity: str
     validity_label: str
@@ -429,6 +430,7 @@ def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str
         doc_number=h.doc_number,
         body_id=h.body_id,
         body_name=bodies.get(h.body_id or 0, ("", ""))[0],
+        body_code=bodies.get(h.body_id or 0, ("", ""))[1],
         published_on=h.published_on,
         validity=h.validity,
         validity_label=VALIDITY_LABELS.get(h.validity, h.validity),
