@@ -476,3 +476,9 @@ def test_a_whole_title_puts_that_document_first(  # type: ignore[no-untyped-def]
     assert [h.title for h in outcome.hits] == [title, twin]
     assert outcome.total == 2  # pinned once, counted once
     assert "文号匹配" not in r.content.decode()  # a title is not a document number
+
+
+def test_control_characters_are_not_echoed(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "低\x00保"})
+    assert "\x00" not in r.content.decode() and r.context["outcome"].q == "低保"
+    assert client.get("/api/v1/search", {"q": "低\x00保"}).json()["q"] == "低保"

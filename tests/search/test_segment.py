@@ -390,3 +390,20 @@ def test_segment_pairs_in_order_in_workers(workers: int) -> None:
     ]
     got = list(segment.segment_pairs(pairs, workers=workers, chunk=100))
     assert got == [(seg.index_tokens(t), seg.index_tokens(x)) for t, x in pairs]
+
+
+@pytest.mark.parametrize(
+    ("q", "single"),
+    [
+        # Single characters are not marked beside real words (市 inside 城市, 发 inside 印发) …
+        ("低保 市", set()),
+        ("住建局发 23号", set()),
+        # … but a query of single characters marks them: that is what was asked for.
+        ("市", {"市"}),
+        ("市 县", {"市", "县"}),
+    ],
+)
+def test_single_characters_are_marked_only_alone(q: str, single: set[str]) -> None:
+    highlight = parse(q, Segmenter()).highlight
+    assert {h for h in highlight if len(h) == 1} == single
+    assert highlight  # something is always marked

@@ -177,6 +177,10 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
     pq.words = words
     # Longest first so the highlighter prefers 最低生活保障 over 生活.
     pq.highlight = sorted(dict.fromkeys(h for h in pq.highlight if h), key=len, reverse=True)
+    if len(pq.highlight[0] if pq.highlight else "") > 1:
+        # A single character (市, 发 of 住建局发) marked wherever it occurs, inside 印发 and
+        # 城市, is noise beside the query's real words; alone, it is what was asked for.
+        pq.highlight = [h for h in pq.highlight if len(h) > 1]
     return pq
 
 

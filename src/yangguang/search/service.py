@@ -34,7 +34,7 @@ from yangguang.search.backends.base import (
 )
 from yangguang.search.highlight import mark, snippet
 from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, parse
-from yangguang.search.segment import SPELLING_VARIANTS
+from yangguang.search.segment import SPELLING_VARIANTS, strip_control
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,10 @@ def run_search(
     filters = filters or Filters()
     sort_value: Sort = "date" if sort == "date" else "relevance"
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    out = SearchOutcome(q=q or "", filters=filters, sort=sort_value, per_page=per_page)
+    # Control characters (a NUL typed into the URL) are not echoed into the page or the API.
+    out = SearchOutcome(
+        q=strip_control(q or ""), filters=filters, sort=sort_value, per_page=per_page
+    )
     max_page = MAX_RESULTS // per_page
     beyond_max = ""
     if page < 1:
