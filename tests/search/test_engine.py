@@ -195,6 +195,31 @@ def test_synonyms_find_the_other_wording(engine: SearchBackend, memo: MemorySour
     assert ids(run_search("公积金")) == [3]
 
 
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        # Part of a 发文字号 with the body's short name: all its words (AND), not the OR
+        # fallback — jieba cut 县住建局 into 县住 / 建局 before 住建局 was a built-in term.
+        ("住建局发 23号", [1]),
+        ("县住建局发 2026", [1, 2]),  # 2: 县住房和城乡建设局 (the full name) and 县住建发〔2026〕
+        ("住建发 5号", [2]),
+        # A short name finds the full name, and back.
+        ("住建局 危房改造", [1, 2]),
+        ("住房和城乡建设局 危房改造", [1, 2]),
+        ("人社局 见习", [3]),
+    ],
+)
+def test_short_body_names_in_numbers_and_queries(
+    engine: SearchBackend, memo: MemorySource, q: str, found: list[int]
+) -> None:
+    memo.add(1, "县住建局关于危房改造的通知", FILLER, doc_number="县住建局发〔2026〕23号")
+    memo.add(2, "县住房和城乡建设局危房改造补助公示", FILLER, doc_number="县住建发〔2026〕5号")
+    memo.add(3, "县人力资源和社会保障局就业见习公告", FILLER)
+    index_all(engine, memo)
+    out = run_search(q)
+    assert out.mode == "and" and sorted(ids(out)) == found
+
+
 def test_term_added_after_indexing_still_matches(
     engine: SearchBackend, memo: MemorySource, world
 ) -> None:  # type: ignore[no-untyped-def]

@@ -101,6 +101,24 @@ BUILTIN_TERMS: tuple[str, ...] = (
     "征地补偿",
     "创业担保贷款",
     "就业见习",
+    # Bodies' short names, in 发文字号 (县住建发) and in what citizens type: jieba cuts 县住建局
+    # into 县住 / 建局, so 住建局发 23号 never found 县住建局发〔2026〕23号 (see the synonyms).
+    "住建局",
+    "人社局",
+    "发改委",
+    "发改局",
+    "卫健委",
+    "卫健局",
+    "市监局",
+    "医保局",
+    "应急局",
+    "文旅局",
+    "工信局",
+    "审批局",
+    "住建",
+    "人社",
+    "发改",
+    "卫健",
 )
 
 # Each group lists words that mean the same; a query for one also finds the others. Every word
@@ -133,6 +151,19 @@ BUILTIN_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("招投标", "招标投标", "公共资源交易"),
     # 就业补助资金 is the fund every 就业补贴 is paid from (财社〔2017〕164号).
     ("就业补贴", "就业补助"),
+    # A body's short name and its full name.
+    ("住建局", "住房和城乡建设局"),
+    ("人社局", "人力资源和社会保障局"),
+    ("发改委", "发展和改革委员会"),
+    ("发改局", "发展和改革局"),
+    ("卫健委", "卫生健康委员会"),
+    ("卫健局", "卫生健康局"),
+    ("市监局", "市场监督管理局"),
+    ("医保局", "医疗保障局"),
+    ("应急局", "应急管理局"),
+    ("文旅局", "文化和旅游局"),
+    ("工信局", "工业和信息化局"),
+    ("审批局", "行政审批局", "行政审批服务局"),
 )
 
 # Broader word → the narrower words a query for it also finds, one way (a query for 养老保险 is
