@@ -100,6 +100,16 @@ def test_zero_result_suggestions_lead_to_results(client, corpus, params, offered
         assert client.get(URL + link["url"]).context["outcome"].total > 0
 
 
+def test_a_misspelling_is_corrected_even_when_something_is_found(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """低包 防汛: the OR fallback finds 防汛 alone; the page also offers 低保 防汛."""
+    r = client.get(URL, {"q": "低包 防汛"})
+    html = r.content.decode()
+    assert r.context["outcome"].total > 0 and r.context["outcome"].mode == "or"
+    assert "您是不是要找：" in html and ">低保 防汛</a>" in html
+    # Nothing to correct: nothing offered.
+    assert "您是不是要找" not in client.get(URL, {"q": "低保"}).content.decode()
+
+
 @pytest.mark.parametrize(
     "params",
     [

@@ -334,8 +334,8 @@ def run_search(
             out.notices.append(
                 f"在所选筛选条件下没有结果；不加筛选条件可找到 {out.unfiltered_total} 条。"
             )
-    if not out.total:
-        out.suggestions = _suggestions(pq, lambda q: _finds(q, filters, backend))
+    # Also with results: 低包 审核 found 审核 alone (the OR fallback) and offered nothing.
+    out.suggestions = _suggestions(pq, lambda q: _finds(q, filters, backend))
     out.took_ms = (time.perf_counter() - started) * 1000
     return out
 
@@ -485,7 +485,7 @@ def _label_facets(
 
 
 def _suggestions(pq: ParsedQuery, finds: Callable[[str], bool]) -> list[str]:
-    """The zero-result help's 试试: the query with a common misspelling corrected
+    """您是不是要找 / the zero-result help's 试试: the query with a common misspelling corrected
     (SPELLING_VARIANTS), when that finds something. Not the query's synonyms or its words
     alone: the query already searched for its synonyms and, when all its words together found
     nothing, for each of them (the OR fallback), so those links led to another empty page."""
