@@ -1,5 +1,6 @@
-"""gunicorn.conf.py under a real gunicorn: long search URLs reach the application (issue #4,
-bad input: a 10,000-character query gets the page's own notice, not gunicorn's 414)."""
+"""gunicorn.conf.py under a real gunicorn: search URLs up to gunicorn's largest bounded request
+line reach the application, longer ones get a Chinese 414 page, not gunicorn's English one
+(issue #4, bad input: a 10,000-character query gets a clear message)."""
 
 from __future__ import annotations
 
@@ -71,21 +72,24 @@ def _status(config: str, tmp_path: Path, query: str) -> tuple[int, str]:
 
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed beside Python")
 @pytest.mark.parametrize(
-    ("config", "chars", "status"),
+    ("config", "chars", "status", "says"),
     [
-        # The project's settings: 10,000 Chinese characters (~90 KB URL-encoded) get through.
-        ("gunicorn.conf.py", 10_000, 200),
-        ("gunicorn.conf.py", 100, 200),
-        # gunicorn's defaults (an empty settings file) refuse such a line: the setting matters.
-        ("/dev/null", 10_000, 414),
-        ("/dev/null", 100, 200),
+        # The project's settings: what is searched (100 characters) and far more get through…
+        ("gunicorn.conf.py", 100, 200, ""),
+        ("gunicorn.conf.py", 900, 200, ""),  # 8,100 bytes URL-encoded
+        # …a 10,000-character query (~90 KB) is refused in Chinese, not read on for seconds.
+        ("gunicorn.conf.py", 10_000, 414, "检索词最多使用前 100 个字"),
+        # gunicorn's defaults (an empty settings file): 4 KB and an English page.
+        ("/dev/null", 100, 200, ""),
+        ("/dev/null", 900, 414, "URI Too Long"),
+        ("/dev/null", 10_000, 414, "URI Too Long"),
     ],
 )
-def test_long_query_urls_reach_the_application(
-    config: str, chars: int, status: int, tmp_path: Path
-) -> None:
+def test_long_query_urls(config: str, chars: int, status: int, says: str, tmp_path: Path) -> None:
     query = "低" * chars
     code, body = _status(config, tmp_path, query)
     assert code == status
     if status == 200:
         assert body == str(len("q=" + quote(query)))
+    else:
+        assert says in body
