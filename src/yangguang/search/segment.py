@@ -340,6 +340,16 @@ def normalize_number(text: str) -> str:
     return text
 
 
+_TITLE_TABLE = {**_NUMBER_TABLE, **_CONTROL}
+
+
+def normalize_title(text: str) -> str:
+    """A title in one form for the whole-title lookup (backends.base.title_key): NFKC, lower
+    case, no spaces or control characters, bracket variants as 〔〕 — normalize_number without its
+    year rule, in one translate (it runs for every document indexed: 5 µs instead of 9)."""
+    return unicodedata.normalize("NFKC", text).translate(_TITLE_TABLE).lower()
+
+
 @dataclass
 class Dictionary:
     """The user dictionary and synonym groups in force in this process."""

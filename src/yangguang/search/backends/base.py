@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from yangguang.search.query import Node
-from yangguang.search.segment import normalize_number
+from yangguang.search.segment import normalize_number, normalize_title
 
 FACETS: tuple[str, ...] = ("body", "category", "theme", "year", "validity")
 Sort = Literal["relevance", "date"]
@@ -114,7 +114,7 @@ class EngineQuery:
 def title_key(title: str) -> str:
     """A title as typed in whole (NFKC, case, spaces and bracket forms aside), prefixed so that
     it never equals a document or index number's key."""
-    key = normalize_number(title)
+    key = normalize_title(title)
     return f"title:{key}" if key else ""
 
 
