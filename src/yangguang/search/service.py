@@ -428,6 +428,7 @@ def reset_memos() -> None:
 
 def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str]]) -> ResultHit:
     source = registry.get(h.source)
+    body_name, body_code = bodies.get(h.body_id or 0, ("", ""))
     return ResultHit(
         source=h.source,
         id=h.obj_id,
@@ -437,8 +438,8 @@ def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str
         url=h.url,
         doc_number=h.doc_number,
         body_id=h.body_id,
-        body_name=bodies.get(h.body_id or 0, ("", ""))[0],
-        body_code=bodies.get(h.body_id or 0, ("", ""))[1],
+        body_name=body_name,
+        body_code=body_code,
         published_on=h.published_on,
         validity=h.validity,
         validity_label=VALIDITY_LABELS.get(h.validity, h.validity),
