@@ -31,11 +31,14 @@ def test_anonymous_is_sent_to_login(world) -> None:  # type: ignore[no-untyped-d
 
 def test_issue_shows_the_secret_once_uncached_and_it_works(world) -> None:  # type: ignore[no-untyped-def]
     c = _client(world.handler_a)
-    r = c.post(URL, {"action": "issue", "name": "  12345 热线\n数据对接 "})
+    posted = c.post(URL, {"action": "issue", "name": "  12345 热线\n数据对接 "})
+    assert posted.status_code == 302 and posted["Location"] == URL  # post/redirect/get
+    r = c.get(URL)
     html = r.content.decode()
     token = ApiToken.objects.get()
-    secret = r.context["issued"].secret
+    secret = r.context["issued"]["secret"]
     assert r.status_code == 200 and secret in html and "只显示这一次" in html
+    assert "用途：12345 热线 数据对接" in html
     assert r["Cache-Control"] == "no-store"
     assert token.user == world.handler_a and token.name == "12345 热线 数据对接"
     assert token_user(secret) == world.handler_a
@@ -43,9 +46,10 @@ def test_issue_shows_the_secret_once_uncached_and_it_works(world) -> None:  # ty
     assert me.status_code == 200 and me.json()["username"] == "handler_a"
     event = AuditEvent.objects.get(action="apitoken.create")
     assert event.actor == world.handler_a
-    # Never again: the list shows the prefix only.
+    # Never again (reloading the page neither shows it nor issues another): the prefix only.
     again = c.get(URL).content.decode()
     assert secret not in again and f"yg_{token.prefix}_…" in again
+    assert ApiToken.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -73,8 +77,9 @@ def test_at_most_ten_active_tokens(world) -> None:  # type: ignore[no-untyped-de
     assert ApiToken.objects.count() == ACTIVE_MAX
     first = ApiToken.objects.order_by("pk").first()
     assert first is not None
-    c.post(URL, {"action": "revoke", "id": first.pk})
-    assert c.post(URL, {"action": "issue", "name": "再一个"}).status_code == 200
+    c.post(URL, {"action": "revoke", "id": first.pk, "confirm": "yes"})
+    assert c.post(URL, {"action": "issue", "name": "再一个"}).status_code == 302
+    assert ApiToken.objects.filter(revoked_at=None).count() == ACTIVE_MAX
 
 
 def test_list_shows_only_my_tokens(world) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +92,13 @@ def test_list_shows_only_my_tokens(world) -> None:  # type: ignore[no-untyped-de
 def test_revoke_my_token_refuses_it_at_once_and_is_audited(world) -> None:  # type: ignore[no-untyped-def]
     issued = token_issue(user=world.handler_a, name="对接")
     c = _client(world.handler_a)
-    r = c.post(URL, {"action": "revoke", "id": issued.token.pk})
+    # First the question: nothing is revoked until it is confirmed.
+    ask = c.post(URL, {"action": "revoke", "id": issued.token.pk})
+    html = ask.content.decode()
+    assert ask.status_code == 200 and "确定吊销令牌" in html and "用途：对接" in html
+    assert token_user(issued.secret) == world.handler_a
+    assert not AuditEvent.objects.filter(action="apitoken.revoke").exists()
+    r = c.post(URL, {"action": "revoke", "id": issued.token.pk, "confirm": "yes"})
     assert r.status_code == 302
     assert "已吊销" in c.get(URL).content.decode()
     assert token_user(issued.secret) is None
@@ -95,12 +106,17 @@ def test_revoke_my_token_refuses_it_at_once_and_is_audited(world) -> None:  # ty
         Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {issued.secret}").status_code == 401
     )
     assert AuditEvent.objects.get(action="apitoken.revoke").actor == world.handler_a
+    # The confirmation sent twice: said, not revoked (nor audited) again.
+    twice = c.post(URL, {"action": "revoke", "id": issued.token.pk, "confirm": "yes"}, follow=True)
+    assert "已于此前吊销" in twice.content.decode()
+    assert AuditEvent.objects.filter(action="apitoken.revoke").count() == 1
 
 
 @pytest.mark.parametrize(
     "data",
     [
         {"action": "revoke", "id": "OTHER"},  # another user's token
+        {"action": "revoke", "id": "OTHER", "confirm": "yes"},
         {"action": "revoke", "id": "999999"},  # none
         {"action": "revoke", "id": "abc"},
         {"action": "revoke"},
