@@ -170,7 +170,7 @@ def test_repealed_ranked_lower_and_labelled(engine: SearchBackend, memo: MemoryS
     index_all(engine, memo)
     out = run_search("供水管理办法")
     assert ids(out) == [2, 1]
-    assert out.hits[1].repealed and out.hits[1].validity_label == "已废止"
+    assert out.hits[1].repealed and out.hits[1].validity_label == "废止"
     assert not out.hits[0].repealed
 
 

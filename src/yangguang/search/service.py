@@ -50,12 +50,14 @@ FACET_NAMES = {
     "year": "年份",
     "validity": "有效性",
 }
+# The disclosure pages' words for disclosure.Validity (a document labelled 废止 on its page is
+# 废止 in the results and the facet too), then other sources' values.
 VALIDITY_LABELS = {
     "valid": "有效",
     "amended": "已修改",
-    "revised": "已修订",  # disclosure.Validity.REVISED
-    "repealed": "已废止",
-    "expired": "已失效",
+    "revised": "已修订",
+    "repealed": "废止",
+    "expired": "失效",
     "invalid": "失效",
     "na": "不适用",
 }

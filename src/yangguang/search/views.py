@@ -102,7 +102,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _chosen_label(key: str, value: str, sp: SearchParams, outcome: SearchOutcome) -> str:
-    """A chosen filter as the facets name it (已废止, the theme's name, 示范县), not its code."""
+    """A chosen filter as the facets name it (废止, the theme's name, 示范县), not its code."""
     if key == "region":
         return sp.region_name or value
     if key == "year":
