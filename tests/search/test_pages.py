@@ -218,6 +218,13 @@ def test_api_facet_values_are_what_the_filters_take(client, corpus, world) -> No
     assert "统一社会信用代码" in described["body"] and "date" in described["sort"]
 
 
+def test_api_no_results_is_page_1_of_0_as_documented(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    data = client.get("/api/v1/search", {"q": "火星基地"}).json()
+    assert (data["total"], data["page"], data["num_pages"], data["hits"]) == (0, 1, 0, [])
+    spec = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["SearchOut"]
+    assert "没有结果时为 0" in spec["properties"]["num_pages"]["description"]
+
+
 def test_api_does_not_show_withdrawn(client, corpus) -> None:  # type: ignore[no-untyped-def]
     corpus.public.discard(2)
     data = client.get("/api/v1/search", {"q": "低保"}).json()

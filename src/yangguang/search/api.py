@@ -64,7 +64,7 @@ class SearchOut(Schema):
     facet_counts_approximate: bool
     page: int
     per_page: int
-    num_pages: int
+    num_pages: int = Field(description="结果页数；没有结果时为 0（page 仍为 1）")
     sort: str
     mode: str
     notices: list[str]
