@@ -59,10 +59,28 @@ def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no
     assert f"在“{world.body_b.name}”内检索" in html
 
 
-def test_document_number_puts_it_first(client, corpus) -> None:  # type: ignore[no-untyped-def]
-    r = client.get(URL, {"q": "示民发[2024]5号"})
+@pytest.mark.parametrize(
+    ("q", "label"),
+    [
+        ("示民发[2024]5号", "文号匹配"),
+        ("示民发〔2024〕5号", "文号匹配"),
+        ("11370900mb1234567x/2024-00005", "索引号匹配"),  # as typed: lower case
+        ("11370900MB1234567X/2024-00005", "索引号匹配"),
+    ],
+)
+def test_document_or_index_number_puts_it_first_and_says_which(
+    client, corpus, engine: SearchBackend, q: str, label: str
+) -> None:  # type: ignore[no-untyped-def]
+    """条例 Art. 26 metadata: a 发文字号 or 索引号 typed whole puts its document first, labelled by
+    which of the two matched (the hit shows the 文号, not the 索引号)."""
+    corpus.docs[1].index_number = "11370900MB1234567X/2024-00005"
+    index_all(engine, corpus)
+    r = client.get(URL, {"q": q})
     hits = r.context["outcome"].hits
-    assert hits[0].id == 1 and "文号匹配" in r.content.decode()
+    html = r.content.decode()
+    assert hits[0].id == 1 and hits[0].pinned_label == label
+    assert f'<span class="tag tag-pinned">{label}</span>' in html
+    assert html.count('class="tag tag-pinned"') == 1
 
 
 def test_pagination_links(client, corpus) -> None:  # type: ignore[no-untyped-def]

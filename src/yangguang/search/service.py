@@ -34,7 +34,7 @@ from yangguang.search.backends.base import (
 )
 from yangguang.search.highlight import mark, snippet
 from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, parse
-from yangguang.search.segment import SPELLING_VARIANTS, strip_control
+from yangguang.search.segment import SPELLING_VARIANTS, normalize_number, strip_control
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ class ResultHit:
     score: float
     pinned: bool
     source_label: str
+    pinned_label: str = ""  # 文号匹配 / 索引号匹配: which number typed put it first
 
 
 @dataclass
@@ -330,7 +331,7 @@ def run_search(
     out.facets_approximate = result.facets_approximate
     out.num_pages = max(1, -(-min(out.total, MAX_RESULTS) // per_page)) if out.total else 0
     bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))
-    out.hits = [_result_hit(h, pq.highlight, bodies) for h in hits[:per_page]]
+    out.hits = [_result_hit(h, pq, bodies) for h in hits[:per_page]]
     out.facets = _label_facets(result.facets, filters, bodies)
     if not out.total and filters.active() and not pq.empty:
         # Zero because of the filters (or a filter value that matches nothing): say so and how
@@ -428,8 +429,17 @@ def reset_memos() -> None:
     reset_theme_names()
 
 
-def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str]]) -> ResultHit:
+def _pinned_label(h: EngineHit, number: str) -> str:
+    """A pinned hit matched the typed number as its 发文字号 or else as its 索引号, which the
+    hit does not show: the label says which, so the shown 文号 is not taken for the match."""
+    if not h.pinned:
+        return ""
+    return "文号匹配" if normalize_number(h.doc_number) == number else "索引号匹配"
+
+
+def _result_hit(h: EngineHit, pq: ParsedQuery, bodies: dict[int, tuple[str, str]]) -> ResultHit:
     source = registry.get(h.source)
+    terms = pq.highlight
     body_name, body_code = bodies.get(h.body_id or 0, ("", ""))
     return ResultHit(
         source=h.source,
@@ -451,6 +461,7 @@ def _result_hit(h: EngineHit, terms: list[str], bodies: dict[int, tuple[str, str
         score=h.score,
         pinned=h.pinned,
         source_label=source.label if source else h.source,
+        pinned_label=_pinned_label(h, pq.number),
     )
 
 

@@ -124,7 +124,7 @@ def _hits_html(hits: list[ResultHit]) -> SafeString:
     (html.escape) but the highlighted title and snippet, which highlight.py escaped."""
     parts = []
     for h in hits:
-        pinned = '<span class="tag tag-pinned">文号匹配</span> ' if h.pinned else ""
+        pinned = f'<span class="tag tag-pinned">{h.pinned_label}</span> ' if h.pinned_label else ""
         repealed = (
             f' <span class="tag tag-repealed">{escape(h.validity_label)}</span>'
             if h.repealed
