@@ -3,7 +3,9 @@ are never shown even while the index lags (issue 4, point 3)."""
 
 from __future__ import annotations
 
+import fcntl
 import io
+import signal
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +13,8 @@ from django.core.management import call_command
 from tests.disclosure.conftest import make_pub, publish
 from tests.search.conftest import MemorySource
 from yangguang.core.models import OutboxMessage
-from yangguang.search.backends.base import SearchBackend
+from yangguang.search.backends.base import SearchBackend, not_waiting
+from yangguang.search.backends.tantivy_backend import TantivyBackend
 from yangguang.search.indexing import process_outbox
 from yangguang.search.service import run_search
 
@@ -188,3 +191,78 @@ def test_failure_during_immediate_delivery_leaves_message_pending(
         )
     msg.refresh_from_db()
     assert msg.processed_at is None and "disk full" in msg.error and msg.attempts == 1
+
+
+def test_immediate_delivery_does_not_wait_for_a_busy_writer(
+    engine: SearchBackend, memo: MemorySource, db, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """A rebuild holds the tantivy writer for minutes: a publish or withdrawal saved meanwhile
+    must not hang its web request (it did, until gunicorn killed the worker: an English 500
+    after 30 s, the change saved). The message stays pending, not counted as a failure."""
+    if not isinstance(engine, TantivyBackend):
+        pytest.skip("only the tantivy engine has a writer lock")
+
+    def too_long(signum, frame):  # type: ignore[no-untyped-def]
+        raise TimeoutError("the delivery waited for the writer")
+
+    memo.add(1, "森林防火")
+    with open(engine.path / "writer.lock", "a+") as held:  # what a rebuild holds
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        previous = signal.signal(signal.SIGALRM, too_long)
+        signal.alarm(5)
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                msg = OutboxMessage.objects.create(
+                    topic="search.reindex", payload={"source": "memo", "id": 1}
+                )
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+            fcntl.flock(held.fileno(), fcntl.LOCK_UN)
+    msg.refresh_from_db()
+    assert (msg.processed_at, msg.attempts, msg.error) == (None, 0, "")
+    assert engine.count() == 0
+    assert process_outbox() == 1  # the processor (or the rebuild) delivers it
+    assert ids(run_search("森林防火")) == [1]
+
+
+def test_rebuild_delivers_changes_made_while_it_ran(
+    engine: SearchBackend, memo: MemorySource, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A document withdrawn while a rebuild runs — after the rebuild read it — leaves the new
+    index too: its message, delivered (PostgreSQL: into the table being replaced) or left
+    pending (tantivy: the writer is busy), is delivered again when the rebuild ends."""
+    memo.add(1, "森林防火检查")
+    memo.add(2, "森林防火责任制")
+    read_all = memo.documents
+
+    def documents_then_withdraw(ids=None):  # type: ignore[no-untyped-def]
+        yield from read_all(ids)
+        if ids is None:  # the rebuild's read: withdraw 2 as a web request would
+            memo.public.discard(2)
+            m = OutboxMessage.objects.create(
+                topic="search.reindex", payload={"source": "memo", "id": 2}
+            )
+            with not_waiting():
+                process_outbox(ids=[m.pk])
+
+    monkeypatch.setattr(memo, "documents", documents_then_withdraw)
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert engine.count() == 1
+    assert ids(run_search("森林防火")) == [1] and run_search("森林防火").hidden == 0
+    assert not OutboxMessage.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_rebuild_runs_at_most_one_process_per_core(
+    engine: SearchBackend, memo: MemorySource, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.search.management.commands import rebuild_search_index
+
+    asked: list[int] = []
+    monkeypatch.setattr(
+        rebuild_search_index, "rebuild", lambda *, progress, workers: asked.append(workers) or 0
+    )
+    monkeypatch.setattr(rebuild_search_index.os, "cpu_count", lambda: 2)
+    out = io.StringIO()
+    call_command("rebuild_search_index", "--workers", "64", stdout=out)
+    assert asked == [2] and "本机只有 2 个 CPU 核，分词进程数按 2 个执行" in out.getvalue()

@@ -2,9 +2,11 @@
 
 Services write OutboxMessage(topic="search.reindex", payload={"source": …, "id": …}) in the same
 transaction as the change. After that transaction commits, `on_outbox_saved` processes the new
-message in the same process (best effort: if the writer is busy or anything fails, the message
-simply stays pending) and `manage.py process_search_outbox` (cron/systemd timer, or `--loop`)
-delivers whatever is left, so nothing is lost when a process dies.
+message in the same process (best effort: if the writer is busy — a rebuild holds it for
+minutes — or anything fails, the message simply stays pending; the request never waits for the
+writer) and `manage.py process_search_outbox` (cron/systemd timer, or `--loop`) delivers
+whatever is left, so nothing is lost when a process dies. A rebuild delivers again, at its end,
+every message written while it ran.
 
 Processing one message re-reads the object through its source: publicly visible → (re)index,
 otherwise (withdrawn, unpublished, deleted) → delete from the index.
@@ -23,7 +25,13 @@ from django.utils import timezone
 from yangguang.core.models import OutboxMessage
 from yangguang.search import registry
 from yangguang.search.backends import get_backend
-from yangguang.search.backends.base import SearchBackend, SearchDocument, make_key
+from yangguang.search.backends.base import (
+    IndexBusy,
+    SearchBackend,
+    SearchDocument,
+    make_key,
+    not_waiting,
+)
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -101,6 +109,9 @@ def _process(
             # PostgreSQL: a savepoint, so a failed write leaves the claimed batch usable.
             with transaction.atomic() if lock else nullcontext():
                 apply(items, backend)
+    except IndexBusy:  # not an attempt: whoever holds the writer delivers it, or the processor
+        log.info("search index busy; %d message(s) left in the outbox", len(good))
+        good = []
     except Exception as exc:  # the message stays pending and is retried
         log.exception("search outbox processing failed")
         for m in good:
@@ -129,7 +140,8 @@ def on_outbox_saved(sender: Any, instance: OutboxMessage, created: bool, **kwarg
 
     def deliver() -> None:
         try:
-            process_outbox(ids=[pk])
+            with not_waiting():  # a web request: never hang on a rebuild's writer lock
+                process_outbox(ids=[pk])
         except Exception:  # the command retries later
             log.warning("immediate search indexing failed; left in the outbox", exc_info=True)
 
@@ -163,7 +175,15 @@ def rebuild(
     n = backend.replace_all(docs(), workers=workers)
     if progress:
         progress(n, total)
-    OutboxMessage.objects.filter(
-        topic=registry.TOPIC, processed_at__isnull=True, created_at__lte=started
-    ).update(processed_at=timezone.now())
+    messages = OutboxMessage.objects.filter(topic=registry.TOPIC)
+    messages.filter(processed_at__isnull=True, created_at__lte=started).update(
+        processed_at=timezone.now()
+    )
+    # Changes committed while the rebuild ran may be missing from it (their object was read
+    # before the change) — and on PostgreSQL their delivery went into the table the rebuild
+    # has just replaced. Deliver them again, into the new index.
+    late = list(messages.filter(created_at__gt=started).values_list("pk", flat=True))
+    messages.filter(pk__in=late).update(processed_at=None)
+    while late and process_outbox(ids=late, backend=backend):
+        pass
     return n

@@ -7,7 +7,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,6 +18,30 @@ from yangguang.search.segment import normalize_number, normalize_title
 
 FACETS: tuple[str, ...] = ("body", "category", "theme", "year", "validity")
 Sort = Literal["relevance", "date"]
+
+
+class IndexBusy(Exception):
+    """The index's writer is taken (a rebuild holds it for minutes) and this caller would not
+    wait for it (see not_waiting)."""
+
+
+_WAIT_FOR_WRITER: ContextVar[bool] = ContextVar("wait_for_writer", default=True)
+
+
+@contextmanager
+def not_waiting() -> Iterator[None]:
+    """Writes inside raise IndexBusy instead of waiting for an engine's writer — for indexing
+    inside a web request, which must not hang while a rebuild runs (the outbox keeps the
+    message; the processor or the rebuild itself delivers it)."""
+    token = _WAIT_FOR_WRITER.set(False)
+    try:
+        yield
+    finally:
+        _WAIT_FOR_WRITER.reset(token)
+
+
+def waits_for_writer() -> bool:
+    return _WAIT_FOR_WRITER.get()
 
 
 @dataclass

@@ -46,12 +46,14 @@ from yangguang.search.backends.base import (
     EngineQuery,
     EngineResult,
     Filters,
+    IndexBusy,
     SearchBackend,
     SearchDocument,
     pack_document,
     pin_keys,
     rank_multiplier,
     unpack_document,
+    waits_for_writer,
 )
 from yangguang.search.query import And, Node, Phrase, Term, terms_of
 from yangguang.search.segment import Segmenter, get_segmenter, normalize_number
@@ -133,9 +135,15 @@ class TantivyBackend(SearchBackend):
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """The exclusive write lock (one writing process at a time; flock is not re-entrant)."""
+        """The exclusive write lock (one writing process at a time; flock is not re-entrant).
+        Under base.not_waiting a taken lock raises IndexBusy instead of waiting for it."""
         with open(self.path / "writer.lock", "a+") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                fcntl.flock(
+                    lock.fileno(), fcntl.LOCK_EX | (0 if waits_for_writer() else fcntl.LOCK_NB)
+                )
+            except BlockingIOError as exc:
+                raise IndexBusy(str(self.path)) from exc
             try:
                 yield
             finally:

@@ -39,8 +39,14 @@ class Command(BaseCommand):
             else:
                 out.write(line)
 
+        # More processes than cores only add memory (a tantivy rebuild process takes up to
+        # REBUILD_HEAP, 1 GB): at most one per core.
+        cores = os.cpu_count() or 1
+        workers = min(max(1, options["workers"]), cores)
+        if workers < options["workers"]:
+            out.write(f"本机只有 {cores} 个 CPU 核，分词进程数按 {workers} 个执行。")
         out.write(f"重建检索索引（引擎：{backend_name()}）…")
-        n = rebuild(progress=progress, workers=max(1, options["workers"]))
+        n = rebuild(progress=progress, workers=workers)
         if tty:
             out.write("")
         took = time.perf_counter() - started
