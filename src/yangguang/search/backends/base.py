@@ -130,6 +130,9 @@ class EngineQuery:
     sort: Sort = "relevance"
     offset: int = 0
     limit: int = 10
+    # Keys the index still holds though their object is no longer public (the index lags):
+    # left out of hits, totals and facet counts alike.
+    excluded: tuple[str, ...] = ()
 
     @property
     def pins(self) -> list[str]:

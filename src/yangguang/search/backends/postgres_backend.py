@@ -447,6 +447,9 @@ class PostgresBackend(SearchBackend):
         if f.year:
             clauses.append("year = %s")
             params.append(int(f.year))
+        if q.excluded:
+            clauses.append("key <> ALL(%s)")
+            params.append(list(q.excluded))
         return (" AND ".join(clauses) or "TRUE"), params
 
     COLUMNS = (
@@ -478,7 +481,9 @@ class PostgresBackend(SearchBackend):
                 " set_config('work_mem', '16MB', true)"
             )
             if query.pins and tsq is not None and query.sort == "relevance":
-                fwhere, fparams = self._where(EngineQuery(node=None, filters=query.filters), None)
+                fwhere, fparams = self._where(
+                    EngineQuery(node=None, filters=query.filters, excluded=query.excluded), None
+                )
                 cur.execute(
                     f"SELECT {self.COLUMNS}, 1e9::float8 FROM {TABLE} "  # noqa: S608
                     f"WHERE docnums && %s::text[] AND {fwhere} "

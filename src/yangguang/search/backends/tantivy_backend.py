@@ -358,10 +358,13 @@ class TantivyBackend(SearchBackend):
         Q = tantivy.Query
         must, should, must_not = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
         filters = self._filters(query.filters)
+        lagging = (
+            [Q.term_set_query(self.schema, "key", list(query.excluded))] if query.excluded else []
+        )
 
         def restrict(q: tantivy.Query, *excluded: tantivy.Query) -> tantivy.Query:
             clauses = [(must, q)] + [(must, f) for f in filters]
-            clauses += [(must_not, x) for x in excluded]
+            clauses += [(must_not, x) for x in (*excluded, *lagging)]
             return Q.boolean_query(clauses) if len(clauses) > 1 else q
 
         node = query.node
