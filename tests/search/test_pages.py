@@ -204,6 +204,32 @@ def test_invalid_filters_explained_in_chinese(client, corpus) -> None:  # type: 
     assert "年份无效" in html and "未找到指定的机构" in html and "页码无效" in html
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"theme": "zz"},  # no such 主题分类, browsing without words
+        {"category": "不存在的类别"},
+        {"category": "\x00"},  # a NUL is not a category: no filter, the empty search page
+    ],
+)
+def test_browsing_by_a_filter_that_matches_nothing_says_so(client, corpus, params) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, params)
+    api = client.get("/api/v1/search", params).json()
+    if params.get("category") == "\x00":
+        assert r.context["outcome"].mode == api["mode"] == "none"
+        assert r.context["active_filters"] == [] and not api["notices"]
+        return
+    assert r.context["outcome"].total == api["total"] == 0
+    assert "所选筛选条件下没有公开信息" in r.content.decode()
+    assert any("所选筛选条件下没有公开信息" in n for n in api["notices"])
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options"])
+def test_the_search_page_is_read_only(client, corpus, method: str) -> None:  # type: ignore[no-untyped-def]
+    r = getattr(client, method)(URL + "?q=低保")
+    assert r.status_code == 405 and "此地址不能直接打开" in r.content.decode()
+
+
 def test_api_returns_hits_facets_and_notices(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
     r = client.get("/api/v1/search", {"q": "低保", "body": world.body_a.credit_code})
     assert r.status_code == 200
@@ -393,6 +419,36 @@ def test_a_new_query_keeps_the_region(client, corpus) -> None:  # type: ignore[n
     html = client.get(URL, {"q": "低保", "region": "370921"}).content.decode()
     assert '<input type="hidden" name="region" value="370921">' in html
     assert "只在示范县各机构发布的信息中检索" in html and "在全部区域中检索" in html
+
+
+def test_a_region_search_narrows_to_one_of_its_bodies(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
+    """A city-wide search lists its bodies as filters, none chosen yet (every one showed as
+    chosen, × and all, and none narrowed); one leads to that body, the region kept."""
+    r = client.get(URL, {"q": "低保", "region": "370900"})
+    bodies = r.context["outcome"].facets["body"]
+    assert {v.param for v in bodies} == {world.body_a.credit_code, world.body_b.credit_code}
+    assert not any(v.selected for v in bodies)
+    group = next(g for g in r.context["facet_groups"] if g["name"] == "body")
+    assert "aria-current" not in group["items"] and "×" not in group["items"]
+    link = f"body={world.body_b.credit_code}"
+    assert link in group["items"] and "region=370900" in group["items"]
+    narrowed = client.get(URL, {"q": "低保", "region": "370900", "body": world.body_b.credit_code})
+    assert [h.id for h in narrowed.context["outcome"].hits] == [2]
+    assert "区域：示范市" in narrowed.content.decode() and not narrowed.context["notices"]
+    api = client.get("/api/v1/search", {"q": "低保", "region": "370900"}).json()
+    assert [v["selected"] for v in api["facets"]["body"]] == [False, False]
+
+
+def test_a_body_outside_the_region_wins_and_says_so(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(URL, {"q": "低保", "region": "370921", "body": world.body_b.credit_code})
+    html = r.content.decode()
+    assert [h.id for h in r.context["outcome"].hits] == [2]
+    assert "“东区人力资源和社会保障局”不属于“示范县”，已只在该机构内检索。" in html
+    assert "区域：" not in html  # the region is not shown as chosen: it was not applied
+    api = client.get(
+        "/api/v1/search", {"q": "低保", "region": "370921", "body": world.body_b.credit_code}
+    ).json()
+    assert api["total"] == 1 and any("不属于“示范县”" in n for n in api["notices"])
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,9 @@ class SearchQuery(Schema):
     )
     source: str = Field("", description="信息来源，如 publication（主动公开）")
     sort: str = Field("relevance", description="relevance 按相关度（默认）或 date 按日期")
-    page: str = Field("1", description="页码，从 1 起，最多 100 页结果")
+    page: str = Field(
+        "1", description="页码，从 1 起；只列出前 1,000 条结果（每页 10 条时最多 100 页）"
+    )
     per_page: str = Field("10", description="每页条数，1–50")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from yangguang.core.params import int_param
 from yangguang.search.backends.base import Filters
+from yangguang.search.segment import strip_control
 
 _YEAR = re.compile(r"^\d{4}$")
 _CODE = re.compile(r"^[0-9A-Za-z]{1,30}$")
@@ -32,19 +33,50 @@ class SearchParams:
     ignored: set[str] = field(default_factory=set)  # parameters dropped as invalid
 
 
-def _first(params: Mapping[str, Any], name: str) -> str:
+def first_value(params: Mapping[str, Any], name: str) -> str:
+    """The parameter's first value, without control characters (a NUL typed into the URL is
+    not a category)."""
     value = params.get(name, "")
     if isinstance(value, list | tuple):
         value = value[0] if value else ""
-    return str(value or "").strip()
+    return strip_control(str(value or "")).strip()
+
+
+def _region_filter(sp: SearchParams, region: str) -> None:
+    """Only the bodies of `region` and its subregions — or, with a body chosen too, that body:
+    within the region the region stays named (示范县 › 县民政局); outside it the body wins and
+    the page says so (a region filter silently ignored showed a county's documents under
+    another district's name)."""
+    from yangguang.orgs.models import Body, Region
+
+    f = sp.filters
+    reg = (
+        Region.objects.filter(code=region).values("path", "name").first()
+        if _CODE.match(region)
+        else None
+    )
+    if reg is None:
+        sp.ignored.add("region")
+        sp.notices.append("未找到指定的行政区划，已在全部区域中检索。")
+        return
+    within = Body.objects.filter(region__path__startswith=reg["path"])
+    if f.body_ids:
+        if not within.filter(pk=f.body_ids[0]).exists():
+            sp.ignored.add("region")
+            sp.notices.append(f"“{sp.body_name}”不属于“{reg['name']}”，已只在该机构内检索。")
+            return
+    else:
+        f.body_ids = list(within.values_list("id", flat=True)[:5000]) or [0]
+        f.from_region = True
+    sp.region_name, sp.region_code = reg["name"], region
 
 
 def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> SearchParams:
-    from yangguang.orgs.models import Body, Region
+    from yangguang.orgs.models import Body
 
-    sp = SearchParams(q=_first(params, "q")[:10_000])
+    sp = SearchParams(q=first_value(params, "q")[:10_000])
     f = sp.filters
-    raw_page = _first(params, "page")
+    raw_page = first_value(params, "page")
     if raw_page:
         try:
             sp.page = int(raw_page)
@@ -55,21 +87,21 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
             sp.notices.append("页码无效，已显示第 1 页。")
             sp.page = 1
     sp.per_page = default_per_page
-    raw_pp = _first(params, "per_page")
+    raw_pp = first_value(params, "per_page")
     if raw_pp:
         try:
             sp.per_page = min(50, max(1, int(raw_pp)))
         except ValueError:
             sp.ignored.add("per_page")
             sp.notices.append("每页条数无效，已使用默认值。")
-    sort = _first(params, "sort")
+    sort = first_value(params, "sort")
     if sort in ("date", "relevance"):
         sp.sort = sort
     elif sort:
         sp.ignored.add("sort")
         sp.notices.append("排序方式无效，已按相关度排序。")
 
-    body = _first(params, "body")
+    body = first_value(params, "body")
     if body:
         found = (
             Body.objects.filter(credit_code=body.upper())
@@ -87,46 +119,32 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         else:
             sp.ignored.add("body")
             sp.notices.append("未找到指定的机构，已在全部机构中检索。")
-    region = _first(params, "region")
-    if region and not f.body_ids:
-        reg = (
-            Region.objects.filter(code=region).values("path", "name").first()
-            if _CODE.match(region)
-            else None
-        )
-        if reg:
-            f.body_ids = list(
-                Body.objects.filter(region__path__startswith=reg["path"]).values_list(
-                    "id", flat=True
-                )[:5000]
-            ) or [0]
-            sp.region_name, sp.region_code = reg["name"], region
-        else:
-            sp.ignored.add("region")
-            sp.notices.append("未找到指定的行政区划，已在全部区域中检索。")
+    region = first_value(params, "region")
+    if region:
+        _region_filter(sp, region)
     for name, label in (("category", "信息类别"), ("theme", "主题分类")):
-        value = _first(params, name)
+        value = first_value(params, name)
         if value:
             if len(value) > MAX_FILTER_CHARS:
                 sp.ignored.add(name)
                 sp.notices.append(f"筛选条件“{label}”无效，已忽略。")
             else:
                 setattr(f, name, value)
-    year = _first(params, "year")
+    year = first_value(params, "year")
     if year:
         if _YEAR.match(year) and 1949 <= int(year) <= 2100:
             f.year = int(year)
         else:
             sp.ignored.add("year")
             sp.notices.append("年份无效，已忽略该筛选条件。")
-    validity = _first(params, "validity")
+    validity = first_value(params, "validity")
     if validity:
         if validity in VALIDITY_VALUES:
             f.validity = validity
         else:
             sp.ignored.add("validity")
             sp.notices.append("有效性筛选条件无效，已忽略。")
-    source = _first(params, "source")
+    source = first_value(params, "source")
     if source:
         from yangguang.search import registry
 

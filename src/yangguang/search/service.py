@@ -337,7 +337,10 @@ def run_search(
     bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))
     out.hits = [_result_hit(h, pq, bodies) for h in hits[:per_page]]
     out.facets = _label_facets(result.facets, filters, bodies)
-    if not out.total and filters.active() and not pq.empty:
+    if not out.total and pq.empty:
+        # Browsing by filters alone (an unknown 主题分类 from an old link): say why it is empty.
+        out.notices.append("所选筛选条件下没有公开信息，请减少或更换筛选条件。")
+    elif not out.total and filters.active():
         # Zero because of the filters (or a filter value that matches nothing): say so and how
         # many the words find alone, rather than "nothing about 低保" when 84 documents are.
         alone = replace(eq, node=pq.and_node(), filters=Filters(), facets=(), offset=0)
@@ -523,7 +526,7 @@ def _label_facets(
             if name == "body":
                 pk = int_param(value)
                 label, param = bodies.get(pk, (value, value)) if pk is not None else (value, value)
-                selected = pk is not None and pk in f.body_ids
+                selected = pk is not None and pk in f.body_ids and not f.from_region
             elif name == "year":
                 value = str(int(float(value)))
                 label, selected = f"{value}年", str(f.year or "") == value

@@ -9,13 +9,13 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from yangguang.core.params import int_param
 from yangguang.orgs.access import can
 from yangguang.search import registry, services
 from yangguang.search.models import SearchTerm, SynonymGroup
-from yangguang.search.params import SearchParams, parse_params
+from yangguang.search.params import SearchParams, first_value, parse_params
 from yangguang.search.service import (
     FACET_NAMES,
     VALIDITY_LABELS,
@@ -32,15 +32,15 @@ FILTER_KEYS = (
 )
 
 
+@require_safe  # a read: POST met the CSRF check's page, OPTIONS ran the search
 def search(request: HttpRequest) -> HttpResponse:
     """全文检索 (public): region-wide, or within one body with ?body=<统一社会信用代码>."""
     sp = parse_params(request.GET)
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)
     # What the page's links keep: the valid parameters (an ignored one is not shown as a
     # chosen filter either).
-    base = {
-        k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k) and k not in sp.ignored
-    }
+    given = {k: first_value(request.GET, k) for k in FILTER_KEYS if k not in sp.ignored}
+    base = {k: v for k, v in given.items() if v}
     if "q" in base:
         base["q"] = outcome.q  # as searched (a too long query is cut)
 

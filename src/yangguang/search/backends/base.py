@@ -105,6 +105,7 @@ class Filters:
     year: int | None = None
     validity: str = ""
     source: str = ""
+    from_region: bool = False  # body_ids are a region's bodies, not a body the user chose
 
     def active(self) -> bool:
         return bool(
