@@ -177,3 +177,41 @@ def test_track_shows_reply_and_locks_after_wrong_codes(
         )
     locked = client.get("/api/v1/foi/track", {"number": number, "code": "AAAAAAAA"})
     assert locked.status_code == 429 and "次数过多" in locked.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("units", "text"),
+    [
+        (9223372036854775807, "不能大于 10000"),
+        (10**20, "不能大于 10000"),
+        (10_001, "不能大于 10000"),
+        (0, "不能小于 1"),
+    ],
+)
+def test_fee_notice_units_out_of_range_is_a_chinese_422(
+    world: Any, client: Client, frozen: Any, units: int, text: str
+) -> None:
+    frozen(D(2026, 2, 5))
+    number = _registered(world, client)
+    r = client.post(
+        f"/api/v1/foi/staff/applications/{number}/fee-notice",
+        {"method": "per_page", "units": units},
+        content_type="application/json",
+        **bearer(world.handler_a),
+    )
+    assert r.status_code == 422, r.content
+    assert r.json()["detail"] == f"参数有误：payload.units：{text}"
+    assert not Application.objects.get(number=number).fee_notices.exists()
+
+
+def _registered(world: Any, client: Client) -> str:
+    """An application registered in body A by its 承办人 (so assigned to them)."""
+    reg = {k: v for k, v in payload(world).items() if k != "idempotency_key"}
+    r = client.post(
+        "/api/v1/foi/staff/applications",
+        {**reg, "channel": "in_person"},
+        content_type="application/json",
+        **bearer(world.handler_a),
+    )
+    assert r.status_code == 201, r.content
+    return str(r.json()["number"])

@@ -232,6 +232,41 @@ def test_per_item_fee_counts_the_month_across_applications(world: Any, frozen: A
         s.fee_notice(actor=world.handler_a, application=april, method="per_item", units=1)
 
 
+@pytest.mark.parametrize(
+    ("method", "units", "prior", "message"),
+    [
+        ("per_page", 10_001, 0, "最多 10000 件（页）"),
+        ("per_item", 10_001, 0, "最多 10000 件（页）"),
+        ("per_page", 9223372036854775807, 0, "最多 10000 件（页）"),
+        ("per_item", 10**20, 0, "最多 10000 件（页）"),
+        # Within the bound, but the applicant's earlier items this month price it beyond
+        # what the amount column holds.
+        ("per_item", 10_000, 300_000, "金额过大"),
+    ],
+)
+def test_fee_notice_refuses_sizes_it_cannot_store(
+    world: Any, frozen: Any, method: str, units: int, prior: int, message: str
+) -> None:
+    frozen(D(2026, 3, 2))
+    if prior:
+        earlier = register(world, D(2026, 3, 2))
+        Application.objects.filter(pk=earlier.pk).update(item_count=prior)
+    app = register(world, D(2026, 3, 2))
+    with pytest.raises(FoiError, match=message) as exc:
+        s.fee_notice(actor=world.handler_a, application=app, method=method, units=units)
+    assert "units" in exc.value.errors
+    app.refresh_from_db()
+    assert app.state == State.PROCESSING and not app.fee_notices.exists()
+    assert app.item_count != units  # the refused notice left nothing behind
+
+
+def test_fee_notice_at_the_bound_is_issued(world: Any, frozen: Any) -> None:
+    frozen(D(2026, 3, 2))
+    app = register(world, D(2026, 3, 2))
+    notice = s.fee_notice(actor=world.handler_a, application=app, method="per_page", units=10_000)
+    assert notice.amount == 70 * 10 + 100 * 20 + 9_800 * 40
+
+
 def test_late_reply_is_recorded_as_late(world: Any, frozen: Any) -> None:
     frozen(D(2026, 2, 5))
     app = register(world, D(2026, 2, 5))

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 
 from yangguang.api import error_answers
 from yangguang.core.tracking import TicketLocked, verify_ticket
+from yangguang.foi import fees
 from yangguang.foi import services as svc
 from yangguang.foi.documents import reply_document
 from yangguang.foi.models import Application, FeeNotice
@@ -443,7 +444,7 @@ class ConsultEndIn(Schema):
 
 class FeeIn(Schema):
     method: str = Field(description="per_item 按件 | per_page 按量")
-    units: int
+    units: int = Field(ge=1, le=fees.MAX_UNITS, description="件数/页数")
     how_to_pay: str = ""
     on: dt.date | None = None
 

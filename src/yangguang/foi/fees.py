@@ -14,6 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Upper bounds of one fee notice. 10,000 items or pages is far beyond any real request (at
+# 40 元/页 it is already 40 万元), so a larger number is a typing error; the bound also keeps
+# the per-item pricing loop short. The amount is stored in a PositiveIntegerField, whose
+# largest value on PostgreSQL is 2,147,483,647: an amount above it is refused, not stored.
+MAX_UNITS = 10_000
+MAX_AMOUNT = 2_147_483_647
+
 PAGE_BANDS: tuple[tuple[int, int | None, int], ...] = (
     (1, 30, 0),
     (31, 100, 10),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from yangguang.foi import fees
 from yangguang.foi.models import (
     ApplicantKind,
     Channel,
@@ -204,7 +205,7 @@ class ConsultEndForm(forms.Form):
 
 class FeeForm(forms.Form):
     method = forms.ChoiceField(label="计收方式", choices=FeeMethod.choices)
-    units = forms.IntegerField(label="件数/页数", min_value=1)
+    units = forms.IntegerField(label="件数/页数", min_value=1, max_value=fees.MAX_UNITS)
     how_to_pay = forms.CharField(label="缴费方式", required=False, max_length=500)
     on = forms.DateField(label="通知日期", required=False, widget=DATE)
 

@@ -842,6 +842,8 @@ def fee_notice(
         raise FoiError("请选择计收方式（按件或按量）。", "method")
     if units < 1:
         raise FoiError("件数/页数应为正整数。", "units")
+    if units > fees.MAX_UNITS:
+        raise FoiError(f"件数/页数过大：一次收费通知最多 {fees.MAX_UNITS} 件（页）。", "units")
     with transaction.atomic():
         app = _lock(application)
         _require_open(app, *ACTION_STATES["fee_notice"])
@@ -863,6 +865,10 @@ def fee_notice(
             basis = "按量计收：30 页以下（含）不收费；31–100 页（含）的部分每页 10 元；101–200 页（含）的部分每页 20 元；200 页以上的部分每页 40 元。"
         if amount == 0:
             raise FoiError("按收费标准计算的金额为 0 元，无需发出收费通知。", "units")
+        if amount > fees.MAX_AMOUNT:
+            # Per item, the price grows with the applicant's earlier items this month: a
+            # bounded `units` can still price beyond what the amount column holds.
+            raise FoiError("按收费标准计算的金额过大，无法发出收费通知，请核对件数。", "units")
         pay_by = current_calendar().add_workdays(on, FEE_PAYMENT_LIMIT)
         notice = FeeNotice.objects.create(
             application=app,
