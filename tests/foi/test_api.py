@@ -215,3 +215,69 @@ def _registered(world: Any, client: Client) -> str:
     )
     assert r.status_code == 201, r.content
     return str(r.json()["number"])
+
+
+@pytest.mark.parametrize(
+    ("dates", "field", "text"),
+    [
+        ({"submitted_on": "2001-06-01"}, "submitted_on", "提交/寄出日期超出范围"),
+        ({"submitted_on": "1999-12-31"}, "submitted_on", "提交/寄出日期超出范围"),
+        ({"submitted_on": "0001-01-01"}, "submitted_on", "提交/寄出日期超出范围"),
+        ({"confirmed_on": "2003-12-31"}, "confirmed_on", "签收/确认收到日期超出范围"),
+        (
+            {
+                "channel": "registered_post",
+                "submitted_on": "2001-06-01",
+                "confirmed_on": "2026-02-05",
+            },
+            "submitted_on",
+            "提交/寄出日期超出范围",
+        ),
+    ],
+)
+def test_register_dated_before_the_calendar_is_a_chinese_400(
+    world: Any, client: Client, frozen: Any, dates: dict[str, str], field: str, text: str
+) -> None:
+    frozen(D(2026, 2, 5))
+    reg = {k: v for k, v in payload(world).items() if k != "idempotency_key"}
+    r = client.post(
+        "/api/v1/foi/staff/applications",
+        {**reg, "channel": "in_person", **dates},
+        content_type="application/json",
+        **bearer(world.handler_a),
+    )
+    assert r.status_code == 400, r.content
+    assert r.json()["detail"] == f"{text}：只能填写 2004—2100 年的日期。"
+    assert Application.objects.count() == 0
+
+
+def test_review_decided_in_the_future_is_refused(world: Any, client: Client, frozen: Any) -> None:
+    frozen(D(2026, 2, 5))
+    number = _registered(world, client)
+    base = f"/api/v1/foi/staff/applications/{number}/review-cases"
+    head = bearer(world.head_a)
+    r = client.post(
+        base,
+        {
+            "kind": "reconsideration",
+            "filed_on": "2026-02-05",
+            "decided_on": "9999-12-31",
+            "result": "upheld",
+        },
+        content_type="application/json",
+        **head,
+    )
+    assert r.status_code == 400 and r.json()["detail"] == "决定日期不能晚于今天。"
+    case = client.post(
+        base,
+        {"kind": "reconsideration", "filed_on": "2026-02-05"},
+        content_type="application/json",
+        **head,
+    ).json()
+    r = client.post(
+        f"{base}/{case['id']}/decide",
+        {"result": "upheld", "decided_on": "9999-12-31"},
+        content_type="application/json",
+        **head,
+    )
+    assert r.status_code == 400 and r.json()["detail"] == "决定日期不能晚于今天。"

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
@@ -126,6 +127,24 @@ def test_import_is_all_or_nothing_with_row_report(world: Any, frozen: Any) -> No
     rows = dict(report.errors)
     assert "申请方式" in rows[3] and "不是年报规定的情形" in rows[3] and "早于" in rows[3]
     assert "无权" in rows[4]
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("received", "state"),
+    [("1999-12-31", "办理中"), ("0001-01-01", "办理中"), ("2001-06-01", "已答复")],
+)
+def test_import_refuses_dates_outside_the_calendar(
+    world: Any, frozen: Any, received: str, state: str
+) -> None:
+    frozen(D(2026, 1, 10))
+    replied = "2001-06-10" if state == "已答复" else ""
+    outcome = "予以公开" if state == "已答复" else ""
+    row = ["YSQ-2025-000301", world.body_a.credit_code, "当面提交", received, "自然人", ""]
+    data = xlsx([[*row, state, outcome, replied]])
+    report = import_applications(data, filename="old.xlsx", actor=world.head_a)
+    assert not report.ok
+    assert f"日期“{received}”超出范围：只能填写 2004—2100 年的日期" in dict(report.errors)[2]
     assert Application.objects.count() == 0
 
 

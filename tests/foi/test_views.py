@@ -273,6 +273,25 @@ def test_queue_calendar_export_register(
     assert Application.objects.filter(received_on=D(2026, 3, 9)).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("dates", "text"),
+    [
+        ({"channel": "in_person", "submitted_on": "2001-06-01"}, "提交/寄出日期超出范围"),
+        ({"channel": "in_person", "submitted_on": "0001-01-01"}, "提交/寄出日期超出范围"),
+        ({"channel": "registered_post", "confirmed_on": "1999-12-31"}, "签收/确认收到日期超出范围"),
+    ],
+)
+def test_register_form_refuses_dates_before_the_calendar(
+    world: Any, client: Client, frozen: Any, dates: dict[str, str], text: str
+) -> None:
+    frozen(D(2026, 3, 10))
+    client.force_login(world.head_a)
+    r = client.post("/console/foi/register/", {**form_data(world), **dates})
+    assert r.status_code == 200
+    assert f"{text}：只能填写 2004—2100 年的日期。" in r.content.decode()
+    assert Application.objects.count() == 0
+
+
 def test_supervisor_region_view_sorted_by_urgency(world: Any, client: Client, frozen: Any) -> None:
     frozen(D(2026, 2, 2))
     older = register(world, D(2026, 2, 2))

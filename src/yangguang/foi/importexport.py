@@ -34,7 +34,7 @@ from yangguang.foi.models import (
     State,
 )
 from yangguang.foi.outcomes import OUTCOMES, TERMINATING, code_for_national_label
-from yangguang.foi.services import recompute
+from yangguang.foi.services import date_range_error, recompute
 from yangguang.foi.validators import mask_name
 from yangguang.orgs.access import can
 from yangguang.orgs.models import Body, User
@@ -69,6 +69,14 @@ def _by_label(choices: Iterable[tuple[str, str]], text: str) -> str | None:
 
 
 def _date(value: Any) -> dt.date | None:
+    day = _parse_date(value)
+    # An open application's due date is computed on the holiday calendar, which has a range.
+    if day is not None and (error := date_range_error(day, f"日期“{day.isoformat()}”")):
+        raise ValueError(error)
+    return day
+
+
+def _parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -24,7 +24,7 @@ from yangguang.core.calendar import current_calendar
 from yangguang.core.models import OutboxMessage
 from yangguang.core.rules import get_rule
 from yangguang.core.tracking import issue_ticket
-from yangguang.core.workdays import WorkCalendar
+from yangguang.core.workdays import MAX_YEAR, MIN_YEAR, WorkCalendar
 from yangguang.foi import fees
 from yangguang.foi.clock import (
     CONSULTATION_LIMIT,
@@ -297,6 +297,15 @@ def _require_open(app: Application, *states: str) -> None:
         raise FoiError(f"当前状态为“{app.get_state_display()}”，不能进行此操作（仅限：{names}）。")
 
 
+def date_range_error(day: dt.date, what: str) -> str:
+    """A Chinese message when `day` lies outside the holiday calendar (workdays: MIN_YEAR to
+    MAX_YEAR), else "". Due dates and tracking numbers cannot be computed for such a day, and
+    no application under the 条例 is that old: it is a typing error (2001 for 2021)."""
+    if MIN_YEAR <= day.year <= MAX_YEAR:
+        return ""
+    return f"{what}超出范围：只能填写 {MIN_YEAR}—{MAX_YEAR} 年的日期。"
+
+
 def _check_date(on: dt.date, app: Application, what: str, today: dt.date) -> None:
     if on > today:
         raise FoiError(f"{what}不能晚于今天。", "on")
@@ -456,6 +465,12 @@ def receipt_date(
     for it; ordinary mail, online, fax → the day agency and applicant confirm receipt."""
     if channel not in Channel.values:
         raise FoiError("请选择申请方式。", "channel")
+    for day, what, name in (
+        (submitted_on, "提交/寄出日期", "submitted_on"),
+        (confirmed_on, "签收/确认收到日期", "confirmed_on"),
+    ):
+        if day is not None and (error := date_range_error(day, what)):
+            raise FoiError(error, name)
     if channel == Channel.IN_PERSON:
         # The day submitted is the day received; a different confirmation date is a slip
         # (another channel meant?), refused rather than silently preferred or ignored.
@@ -1184,6 +1199,8 @@ def review_case_record(
         errors["filed_on"] = f"立案日期不能早于收到申请日期（{application.received_on:%Y-%m-%d}）。"
     if decided_on is not None and decided_on < filed_on:
         errors["decided_on"] = "决定日期不能早于立案日期。"
+    elif decided_on is not None and decided_on > _today():
+        errors["decided_on"] = "决定日期不能晚于今天。"
     if result != ReviewResult.PENDING and decided_on is None:
         errors["decided_on"] = "已审结的案件请填写决定/判决日期。"
     if result == ReviewResult.PENDING and decided_on is not None:
@@ -1219,6 +1236,8 @@ def review_case_decide(
         raise FoiError("请选择审结结果。", "result")
     if decided_on < case.filed_on:
         raise FoiError("决定日期不能早于立案日期。", "decided_on")
+    if decided_on > _today():
+        raise FoiError("决定日期不能晚于今天。", "decided_on")
     with transaction.atomic():
         before = audit.snapshot(case)
         case.result = result
