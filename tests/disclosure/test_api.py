@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tests.conftest import World
 from tests.disclosure.conftest import make_pub, publish
+from yangguang.disclosure import services
 from yangguang.disclosure.models import Publication, State
 from yangguang.orgs.tokens import token_issue
 
@@ -149,6 +151,37 @@ def test_staff_api_bad_input(world: World) -> None:
     )
     assert r.status_code == 400 and "公开目录" in r.json()["detail"]
     assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("at", "state"),
+    [
+        ("9999-12-31T23:59:59-12:00", None),  # was an OverflowError storing it (500)
+        ("9999-12-31T23:59:59", None),  # was accepted
+        ("2027-03-12T09:00:00+08:00", None),  # just over a year ahead
+        ("2027-03-10T09:00:00+08:00", State.SCHEDULED),  # within a year
+        ("2020-01-01T10:00:00", State.PUBLISHED),  # past: published now, as in the console
+    ],
+)
+def test_staff_publish_schedule_range(world: World, at: str, state: State | None) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC), tick=False):
+        pub = make_pub(world)
+        services.publication_submit(actor=world.editor_a, publication=pub)
+        services.publication_approve(actor=world.reviewer_a, publication=pub)
+        r = Client().post(
+            f"/api/v1/staff/publications/{pub.pk}/publish",
+            {"at": at},
+            content_type="application/json",
+            **bearer(world.reviewer_a),
+        )
+    pub.refresh_from_db()
+    if state is None:
+        assert r.status_code == 400, r.content
+        assert r.json()["detail"] == "定时发布时间不能晚于一年以后（2027-03-11 09:00）。"
+        assert pub.state == State.APPROVED and pub.scheduled_at is None
+    else:
+        assert r.status_code == 200, r.content
+        assert pub.state == state
 
 
 def test_openapi_lists_disclosure_paths(db: None) -> None:

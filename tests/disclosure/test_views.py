@@ -157,6 +157,20 @@ def test_review_page_resolves_findings_and_publishes(world: World) -> None:
     assert pub.state == State.PUBLISHED and "110***********002X" in pub.body_html
 
 
+def test_console_publish_refuses_a_time_years_ahead(world: World) -> None:
+    pub = make_pub(world)
+    services.publication_submit(actor=world.editor_a, publication=pub)
+    services.publication_approve(actor=world.reviewer_a, publication=pub)
+    r = client_for(world.reviewer_a).post(
+        reverse("console:disclosure_publish", args=[pub.pk]),
+        {"at": "9999-12-31T23:59"},
+        follow=True,
+    )
+    assert "定时发布时间不能晚于一年以后" in r.content.decode()
+    pub.refresh_from_db()
+    assert pub.state == State.APPROVED and pub.scheduled_at is None
+
+
 def test_timeliness_page_counts_late_items(world: World) -> None:
     pub = publish(world, make_pub(world, written_on=dt.date(2025, 1, 2)))
     assert pub.is_late

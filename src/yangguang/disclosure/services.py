@@ -726,16 +726,28 @@ def _do_publish(pub: Publication, now: dt.datetime) -> None:
     _outbox_reindex(pub)
 
 
+# 条例 Art. 26 wants a document public within 20 working days of being made, so a 定时发布
+# time more than a year ahead is a typing error (9999 for 2026); near year 9999 it cannot
+# even be stored (OverflowError converting to UTC).
+SCHEDULE_AHEAD_MAX = dt.timedelta(days=366)
+
+
 def publication_publish(
     *, actor: User, publication: Publication, at: dt.datetime | None = None
 ) -> Publication:
-    """Publish an approved publication now, or schedule it (`publish_due` publishes it)."""
+    """Publish an approved publication now, or schedule it (`publish_due` publishes it). A time
+    already past publishes now (the console says so); one over a year ahead is refused."""
     require(actor, "publication.publish", publication)
     now = timezone.now()
     with transaction.atomic():
         pub = _transition(publication, {State.APPROVED, State.SCHEDULED}, "发布")
         if pub.reviewer_id is None or pub.reviewer_id == pub.drafter_id:
             raise DisclosureError("未经他人审核的信息不能发布。")
+        if at is not None and at > now + SCHEDULE_AHEAD_MAX:
+            latest = timezone.localtime(now + SCHEDULE_AHEAD_MAX)
+            raise DisclosureError(
+                f"定时发布时间不能晚于一年以后（{latest:%Y-%m-%d %H:%M}）。", "at"
+            )
         old = pub.state
         if at is not None and at > now:
             pub.state = State.SCHEDULED
