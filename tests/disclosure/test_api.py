@@ -184,6 +184,61 @@ def test_staff_publish_schedule_range(world: World, at: str, state: State | None
         assert pub.state == state
 
 
+@pytest.mark.parametrize(
+    ("linked", "status"),
+    [
+        ("missing", 400),
+        ("other_draft", 400),  # same answer as a missing number: its existence is not told
+        ("other_published", 201),
+        ("own_draft", 201),
+    ],
+)
+def test_staff_create_interprets_does_not_reveal_other_bodies_drafts(
+    world: World, editor_b: object, linked: str, status: int
+) -> None:
+    drafts = {
+        "other_draft": make_pub(world, title="甲机构草稿"),
+        "other_published": publish(world, make_pub(world, title="甲机构已公开文件")),
+        "own_draft": make_pub(world, body=world.body_b, actor=editor_b, title="乙机构草稿"),
+    }
+    number = drafts[linked].index_number if linked in drafts else "000000000-0000-00-0000"
+    r = Client().post(
+        "/api/v1/staff/publications",
+        {
+            "body": world.body_b.credit_code,
+            "title": "关于《办法》的政策解读",
+            "written_on": "2026-03-02",
+            "interprets": [number],
+        },
+        content_type="application/json",
+        **bearer(editor_b),
+    )
+    assert r.status_code == status, r.content
+    if status == 400:
+        assert r.json() == {"detail": f"找不到索引号为 {number} 的文件。"}
+        assert not Publication.objects.filter(body=world.body_b, title__contains="解读").exists()
+
+
+@pytest.mark.parametrize("linked", ["missing", "draft"])
+def test_staff_create_in_another_body_is_404_before_links_are_looked_up(
+    world: World, editor_b: object, linked: str
+) -> None:
+    draft = make_pub(world)
+    number = draft.index_number if linked == "draft" else "000000000-0000-00-0000"
+    r = Client().post(
+        "/api/v1/staff/publications",
+        {
+            "body": world.body_a.credit_code,
+            "title": "x",
+            "written_on": "2026-03-02",
+            "interprets": [number],
+        },
+        content_type="application/json",
+        **bearer(editor_b),
+    )
+    assert (r.status_code, r.json()) == (404, {"detail": "未找到。"})
+
+
 def test_openapi_lists_disclosure_paths(db: None) -> None:
     r = Client().get("/api/v1/openapi.json")
     assert r.status_code == 200

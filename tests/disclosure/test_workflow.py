@@ -23,6 +23,7 @@ from yangguang.disclosure.models import (
 )
 from yangguang.disclosure.selectors import publications_public, publications_visible_to
 from yangguang.disclosure.services import DisclosureError
+from yangguang.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -441,3 +442,17 @@ def test_correcting_a_published_document_with_a_change_date_measures_the_change(
         services.current_calendar().workdays_between(dt.date(2026, 4, 1), dt.date(2026, 5, 6)),
         True,
     )
+
+
+def test_linking_another_bodys_draft_answers_as_for_a_missing_number(
+    world: World, editor_b: User
+) -> None:
+    draft = make_pub(world)
+    with pytest.raises(DisclosureError) as exc:
+        services.publication_create(
+            actor=editor_b,
+            body=world.body_b,
+            data={"title": "政策解读", "written_on": dt.date(2026, 3, 2)},
+            interprets=[draft],
+        )
+    assert exc.value.errors == {"interprets": [f"找不到索引号为 {draft.index_number} 的文件。"]}

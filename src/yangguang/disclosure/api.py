@@ -16,6 +16,8 @@ from yangguang.api import error_answers
 from yangguang.disclosure import services
 from yangguang.disclosure.models import CatalogueNode, Publication, Theme
 from yangguang.disclosure.selectors import (
+    interpretable_by_number,
+    interprets_not_found,
     public_detail,
     publication_for,
     publications_public,
@@ -23,6 +25,7 @@ from yangguang.disclosure.selectors import (
 )
 from yangguang.disclosure.services import DisclosureError
 from yangguang.disclosure.views_portal import filter_public
+from yangguang.orgs.access import require
 from yangguang.orgs.models import Body
 from yangguang.orgs.tokens import bearer_auth
 
@@ -258,7 +261,7 @@ def _data(payload: StaffIn, body: Body, base: Publication | None) -> dict[str, A
     return data
 
 
-def _links(payload: StaffIn) -> tuple[list[Body] | None, list[Publication] | None]:
+def _links(payload: StaffIn, body: Body) -> tuple[list[Body] | None, list[Publication] | None]:
     issuers = None
     if payload.issuers is not None:
         issuers = list(Body.objects.filter(credit_code__in=payload.issuers))
@@ -266,9 +269,11 @@ def _links(payload: StaffIn) -> tuple[list[Body] | None, list[Publication] | Non
             raise HttpError(400, "联合发文机关的统一社会信用代码有误。")
     interprets = None
     if payload.interprets is not None:
-        interprets = list(Publication.objects.filter(index_number__in=payload.interprets))
-        if len(interprets) != len(set(payload.interprets)):
-            raise HttpError(400, "所解读文件的索引号有误。")
+        # Only documents the publication may link: another body's draft is "not found", as
+        # a missing number is (the same lookup and message as the console form).
+        interprets, missing = interpretable_by_number(body, list(dict.fromkeys(payload.interprets)))
+        if missing:
+            raise HttpError(400, interprets_not_found(missing))
     return issuers, interprets
 
 
@@ -292,7 +297,9 @@ def staff_create(request: HttpRequest, payload: StaffCreateIn) -> Status:
     body = Body.objects.select_related("region").filter(credit_code=payload.body).first()
     if body is None:
         raise Http404("未找到")
-    issuers, interprets = _links(payload)
+    # Before any lookup scoped to the body: its answers would tell an outsider what it holds.
+    require(_user(request), "publication.create", body)
+    issuers, interprets = _links(payload, body)
     try:
         result = services.publication_create(
             actor=_user(request),
@@ -318,7 +325,7 @@ def staff_get(request: HttpRequest, pk: int) -> Publication:
 )
 def staff_update(request: HttpRequest, pk: int, payload: StaffIn) -> Publication:
     pub = publication_for(_user(request), pk)
-    issuers, interprets = _links(payload)
+    issuers, interprets = _links(payload, pub.body)
     try:
         result = services.publication_update(
             actor=_user(request),

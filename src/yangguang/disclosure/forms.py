@@ -152,23 +152,15 @@ class PublicationForm(forms.Form):
         return files
 
     def clean_interprets(self) -> str:
-        from django.db.models import Q
-
-        from yangguang.disclosure.models import PUBLIC_Q
+        from yangguang.disclosure.selectors import interpretable_by_number, interprets_not_found
 
         raw: str = self.cleaned_data.get("interprets") or ""
         numbers = [n.strip() for n in raw.replace("，", "\n").splitlines() if n.strip()]
         if numbers:
-            found = {
-                p.index_number: p
-                for p in Publication.objects.filter(
-                    Q(body=self.body) | PUBLIC_Q, index_number__in=numbers
-                )
-            }
-            missing = [n for n in numbers if n not in found]
+            found, missing = interpretable_by_number(self.body, numbers)
             if missing:
-                raise forms.ValidationError(f"找不到索引号为 {'、'.join(missing)} 的文件。")
-            self.interprets_list = [found[n] for n in numbers]
+                raise forms.ValidationError(interprets_not_found(missing))
+            self.interprets_list = found
         return raw
 
     def service_data(self) -> dict[str, Any]:

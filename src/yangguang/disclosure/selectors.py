@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yangguang.disclosure.models import PUBLIC_Q, Mode, Publication, State
 from yangguang.orgs.access import get_visible_or_404, visible_bodies_q
-from yangguang.orgs.models import Role
+from yangguang.orgs.models import Body, Role
 
 
 def publications_public() -> QuerySet[Publication]:
@@ -31,6 +32,24 @@ def publication_for(viewer: Any, pk: int, action: str = "publication.view") -> P
         "body__region", "theme", "category", "drafter", "reviewer", "replaced_by"
     )
     return get_visible_or_404(qs, viewer, action, pk=pk)  # type: ignore[return-value]
+
+
+def interpretable_by_number(
+    body: Body, numbers: Sequence[str]
+) -> tuple[list[Publication], list[str]]:
+    """The documents a publication of `body` may interpret (its own body's, or public ones), by
+    index number in the given order, and the numbers not found. Another body's unpublished
+    document is "not found" too, so the answer does not reveal that it exists."""
+    found = {
+        p.index_number: p
+        for p in Publication.objects.filter(Q(body=body) | PUBLIC_Q, index_number__in=numbers)
+    }
+    return [found[n] for n in numbers if n in found], [n for n in numbers if n not in found]
+
+
+def interprets_not_found(numbers: Sequence[str]) -> str:
+    """The one answer for index numbers that are missing or not linkable (console and API)."""
+    return f"找不到索引号为 {'、'.join(numbers)} 的文件。"
 
 
 def review_queue(viewer: Any) -> QuerySet[Publication]:

@@ -48,6 +48,7 @@ from yangguang.disclosure.models import (
     Theme,
     Validity,
 )
+from yangguang.disclosure.selectors import interprets_not_found
 from yangguang.disclosure.taxonomy import DEFAULT_CATALOGUE, DEFAULT_GUIDE_HTML
 from yangguang.orgs.access import require
 from yangguang.orgs.models import Body, User
@@ -309,7 +310,9 @@ def _set_links(
                 p.body_id != pub.body_id
                 and not Publication.objects.filter(PUBLIC_Q, pk=p.pk).exists()
             ):
-                raise DisclosureError("只能关联本机构或已公开的政策文件。", "interprets")
+                # The callers look numbers up with selectors.interpretable_by_number; should
+                # one pass another body's draft, answer as for a missing number (no leak).
+                raise DisclosureError(interprets_not_found([p.index_number]), "interprets")
         pub.interprets.set(items)
         if items:
             pub.has_links = True
