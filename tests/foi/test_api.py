@@ -281,3 +281,49 @@ def test_review_decided_in_the_future_is_refused(world: Any, client: Client, fro
         **head,
     )
     assert r.status_code == 400 and r.json()["detail"] == "决定日期不能晚于今天。"
+
+
+@pytest.mark.parametrize(
+    ("who", "username", "status", "detail"),
+    [
+        # Those who may not assign learn nothing about usernames: the same 404 either way.
+        ("handler_b", "nobody", 404, "未找到。"),
+        ("handler_b", "handler_a", 404, "未找到。"),
+        ("county_supervisor", "nobody", 404, "未找到。"),
+        ("county_supervisor", "handler_a", 404, "未找到。"),
+        ("admin", "nobody", 404, "未找到。"),
+        # The head may assign: an unknown username is answered as one outside the body.
+        ("head_a", "nobody", 400, "只能分配给本机关的承办人或负责人。"),
+        ("head_a", "handler_b", 400, "只能分配给本机关的承办人或负责人。"),
+    ],
+)
+def test_assign_does_not_reveal_which_usernames_exist(
+    world: Any, client: Client, frozen: Any, who: str, username: str, status: int, detail: str
+) -> None:
+    frozen(D(2026, 2, 5))
+    r = client.post("/api/v1/foi/applications", payload(world), content_type="application/json")
+    number = r.json()["number"]
+    r = client.post(
+        f"/api/v1/foi/staff/applications/{number}/assign",
+        {"handler": username},
+        content_type="application/json",
+        **bearer(getattr(world, who)),
+    )
+    assert (r.status_code, r.json()["detail"]) == (status, detail)
+    assert Application.objects.get(number=number).handler is None
+
+
+@pytest.mark.parametrize("who", ["county_supervisor", "admin", "handler_b"])
+def test_close_is_404_for_read_only_tokens_whatever_the_state(
+    world: Any, client: Client, frozen: Any, who: str
+) -> None:
+    frozen(D(2026, 2, 5))
+    r = client.post("/api/v1/foi/applications", payload(world), content_type="application/json")
+    number = r.json()["number"]
+    r = client.post(
+        f"/api/v1/foi/staff/applications/{number}/close",
+        {},
+        content_type="application/json",
+        **bearer(getattr(world, who)),
+    )
+    assert (r.status_code, r.json()) == (404, {"detail": "未找到。"})

@@ -25,7 +25,7 @@ from yangguang.foi.online import API_KEY_MIN_REPLAY, OnlineSubmission
 from yangguang.foi.outcomes import OUTCOMES
 from yangguang.foi.selectors import applicant_view, application_visible_to, urgency_order
 from yangguang.foi.validators import mask_name
-from yangguang.orgs.access import get_visible_or_404
+from yangguang.orgs.access import get_visible_or_404, require
 from yangguang.orgs.models import Body, User
 from yangguang.orgs.tokens import bearer_auth
 
@@ -489,9 +489,13 @@ A = "/staff/applications/{number}"
 
 @router.post(A + "/assign", response=ApplicationDetailOut, auth=bearer_auth, summary="分配承办人")
 def api_assign(request: HttpRequest, number: str, payload: AssignIn) -> dict[str, Any]:
+    # Visibility and permission before the username lookup, and an unknown username answered
+    # as one outside the body: the endpoint must not tell which usernames exist.
+    app = _get(request, number)
+    require(_actor(request), "foi.assign", app)
     handler = User.objects.filter(username=payload.handler).first()
     if handler is None:
-        raise HttpError(400, "承办人不存在。")
+        raise HttpError(400, svc.NOT_A_HANDLER)
     return _act(request, number, svc.application_assign, handler=handler)
 
 

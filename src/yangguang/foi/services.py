@@ -557,6 +557,9 @@ def application_register(
     return Submitted(app, code)
 
 
+NOT_A_HANDLER = "只能分配给本机关的承办人或负责人。"
+
+
 def application_assign(*, actor: User, application: Application, handler: User) -> Application:
     require(actor, "foi.assign", application)
     with transaction.atomic():
@@ -566,7 +569,7 @@ def application_assign(*, actor: User, application: Application, handler: User) 
             user=handler, body=app.body, role__in=[Role.HANDLER, Role.HEAD]
         ).exists()
         if not ok or not handler.is_active:
-            raise FoiError("只能分配给本机关的承办人或负责人。", "handler")
+            raise FoiError(NOT_A_HANDLER, "handler")
         before = audit.snapshot(app)
         app.handler = handler
         if app.state == State.RECEIVED:
@@ -1049,6 +1052,9 @@ def application_close(
 ) -> Application:
     """Confirm a proposed lapse (其他处理 1 / 2) or an online withdrawal (其他处理 3) and end
     the application."""
+    # Permission before state: a read-only viewer gets the same 404 as for any other action,
+    # not a message about the application's state.
+    require(actor, "foi.handle", application)
     proposed = (
         Application.objects.filter(pk=application.pk)
         .values_list("proposed_outcome", flat=True)
