@@ -4,8 +4,18 @@ Each case is input that used to answer a 500; the rule is a 4xx with a Chinese `
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import typing
+import uuid
+from typing import Annotated, Literal
+
 import pytest
+from annotated_types import Len
 from django.test import Client
+from pydantic_core.core_schema import ErrorType
+
+from yangguang.api import _error_text
 
 
 @pytest.mark.parametrize(
@@ -121,3 +131,90 @@ def test_huge_sort_number_is_a_form_error_not_a_500(world, which: str) -> None:
     text = response.content.decode()
     assert "排序号太大" in text
     assert "1" + "0" * 24 in text  # what the user typed is kept
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "detail"),
+    [
+        # was English: "Input should be a valid string" …
+        (
+            "/api/v1/foi/applications",
+            {"applicant_name": 123},
+            "applicant_name：应为字符串",
+        ),
+        (
+            "/api/v1/foi/track/withdraw",
+            {"number": ["x"]},
+            "number：应为字符串",
+        ),
+    ],
+)
+def test_body_type_errors_are_chinese(
+    db, client: Client, url: str, body: dict, detail: str
+) -> None:  # type: ignore[type-arg]
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 422
+    assert detail in response.json()["detail"]
+    assert "Input should" not in response.json()["detail"]
+
+
+def test_literal_choices_are_listed_in_chinese(db, client: Client) -> None:
+    # was: 取值无效，可选值：'flat' or 'tree'
+    response = client.get("/api/v1/regions", {"format": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "参数有误：format：取值无效，可选值：'flat'、'tree'"
+
+
+def _pydantic_error(annotation: object, value: str) -> dict:  # type: ignore[type-arg]
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(annotation).validate_json(value)
+    except ValidationError as exc:
+        return dict(exc.errors()[0])
+    raise AssertionError("valid input")
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "error_type", "text"),
+    [
+        (str, "1", "string_type", "应为字符串"),
+        (list[str], '"x"', "list_type", "应为数组"),
+        (dt.datetime, "true", "datetime_type", "应为日期时间，格式 YYYY-MM-DDTHH:MM:SS"),
+        (
+            dt.datetime,
+            '"2026-13-01"',
+            "datetime_from_date_parsing",
+            "应为日期时间，格式 YYYY-MM-DDTHH:MM:SS",
+        ),
+        (
+            dt.date,
+            '"2026-03-01T10:00:00"',
+            "date_from_datetime_inexact",
+            "应为日期（不含时间），格式 YYYY-MM-DD",
+        ),
+        (Literal["a", "b", "c"], '"x"', "literal_error", "取值无效，可选值：'a'、'b'、'c'"),
+        (dict[str, int], "[]", "dict_type", "应为 JSON 对象"),
+        (Annotated[list[int], Len(max_length=2)], "[1,2,3]", "too_long", "项数过多，最多 2 项"),
+        (uuid.UUID, '"x"', "uuid_parsing", "UUID 格式不正确"),
+    ],
+)
+def test_pydantic_errors_in_chinese(
+    annotation: object, value: str, error_type: str, text: str
+) -> None:
+    err = _pydantic_error(annotation, value)
+    assert err["type"] == error_type
+    assert _error_text(err) == text
+
+
+@pytest.mark.parametrize("error_type", typing.get_args(ErrorType))
+def test_every_pydantic_error_type_has_a_chinese_message(error_type: str) -> None:
+    # With and without its context (a placeholder then keeps the clause before it).
+    for ctx in ({}, {"ge": 1, "le": 2, "gt": 1, "lt": 2, "min_length": 1, "max_length": 2}):
+        text = _error_text({"type": error_type, "msg": "English", "ctx": ctx})
+        assert re.search(r"[\u4e00-\u9fff]", text), (error_type, text)
+        assert "English" not in text
+
+
+def test_unknown_error_type_falls_back_to_chinese() -> None:
+    assert _error_text({"type": "from_a_later_pydantic", "msg": "Some English"}) == "格式错误"

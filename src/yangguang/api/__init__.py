@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from importlib import import_module
 from typing import Any
 
@@ -82,38 +83,153 @@ api = Api(
 )
 
 
-# pydantic error types → Chinese (the English `msg` is the fallback for anything unlisted).
+# pydantic error types → Chinese: every type pydantic-core defines (the test walks its list),
+# so no English `msg` reaches a user; a type added by a later pydantic falls back to FALLBACK.
+# Without its `ctx`, a message keeps the clause before the placeholder (see _error_text).
+FALLBACK = "格式错误"
+_TYPE = "类型不正确"
 _MESSAGES = {
+    # input shape
     "missing": "必填",
-    "int_parsing": "应为整数",
+    "json_invalid": "JSON 格式错误",
+    "json_type": "应为 JSON 字符串",
+    "extra_forbidden": "不支持该参数",
+    "no_such_attribute": "不支持该参数",
+    "none_required": "应为空（null）",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "dataclass_type": "应为 JSON 对象",
+    "dataclass_exact_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "frozen_dict_type": "应为 JSON 对象",
+    "mapping_type": "应为 JSON 对象",
+    "ordered_dict_type": "应为 JSON 对象",
+    "counter_type": "应为 JSON 对象",
+    "invalid_key": "对象的键应为字符串",
+    "list_type": "应为数组",
+    "tuple_type": "应为数组",
+    "deque_type": "应为数组",
+    "set_type": "应为数组",
+    "frozen_set_type": "应为数组",
+    "iterable_type": "应为数组",
+    "named_tuple_type": "应为数组",
+    "set_item_not_hashable": "数组中的值无效",
+    "iteration_error": "数组无法读取",
+    "too_short": "项数过少，至少 {min_length} 项",
+    "too_long": "项数过多，最多 {max_length} 项",
+    # numbers
     "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_parsing_size": "整数过大",
     "int_from_float": "应为整数",
+    "float_type": "应为数字",
     "float_parsing": "应为数字",
-    "bool_parsing": "应为 true 或 false",
+    "finite_number": "应为有限的数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_digits": "位数过多，不能超过 {max_digits} 位",
+    "decimal_max_places": "小数位数过多，不能超过 {decimal_places} 位",
+    "decimal_whole_digits": "整数部分过长，不能超过 {whole_digits} 位",
+    "fraction_type": "应为数字",
+    "fraction_parsing": "应为数字",
+    "complex_type": "应为数字",
+    "complex_str_parsing": "应为数字",
     "greater_than_equal": "不能小于 {ge}",
     "less_than_equal": "不能大于 {le}",
     "greater_than": "必须大于 {gt}",
     "less_than": "必须小于 {lt}",
-    "literal_error": "取值无效，可选值：{expected}",
-    "enum": "取值无效，可选值：{expected}",
+    "multiple_of": "数值不符合要求，应为 {multiple_of} 的倍数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    # strings and bytes
+    "string_type": "应为字符串",
+    "string_unicode": "应为有效的 Unicode 字符串",
     "string_too_long": "长度不能超过 {max_length} 个字符",
     "string_too_short": "长度不能少于 {min_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "string_not_ascii": "只能包含英文字母、数字和符号",
+    "bytes_type": "应为字符串",
+    "bytes_too_short": "内容过短，不能少于 {min_length} 个字节",
+    "bytes_too_long": "内容过长，不能超过 {max_length} 个字节",
+    "bytes_invalid_encoding": "编码无效",
+    "literal_error": "取值无效，可选值：{expected}",
+    "enum": "取值无效，可选值：{expected}",
+    "url_type": "应为网址",
+    "url_parsing": "网址格式不正确",
+    "url_syntax_violation": "网址格式不正确",
+    "url_too_long": "网址过长，不能超过 {max_length} 个字符",
+    "url_scheme": "网址协议不支持，应为 {expected_schemes}",
+    "uuid_type": "应为 UUID",
+    "uuid_parsing": "UUID 格式不正确",
+    "uuid_version": "UUID 版本不符，应为 {expected_version}",
+    # dates and times
+    "date_type": "应为日期，格式 YYYY-MM-DD",
     "date_parsing": "应为日期，格式 YYYY-MM-DD",
     "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD",
-    "date_type": "应为日期，格式 YYYY-MM-DD",
-    "datetime_parsing": "应为日期时间",
-    "json_invalid": "JSON 格式错误",
+    "date_from_datetime_inexact": "应为日期（不含时间），格式 YYYY-MM-DD",
+    "date_past": "应为过去的日期",
+    "date_future": "应为将来的日期",
+    "time_type": "应为时间，格式 HH:MM:SS",
+    "time_parsing": "应为时间，格式 HH:MM:SS",
+    "datetime_type": "应为日期时间，格式 YYYY-MM-DDTHH:MM:SS",
+    "datetime_parsing": "应为日期时间，格式 YYYY-MM-DDTHH:MM:SS",
+    "datetime_object_invalid": "日期时间无效",
+    "datetime_from_date_parsing": "应为日期时间，格式 YYYY-MM-DDTHH:MM:SS",
+    "datetime_past": "应为过去的时间",
+    "datetime_future": "应为将来的时间",
+    "timezone_naive": "不能带时区",
+    "timezone_aware": "应带时区",
+    "timezone_offset": "时区不符，应为 {tz_expected}",
+    "time_delta_type": "应为时长",
+    "time_delta_parsing": "时长格式不正确",
+    # validators and schema internals (a client's input reaching them is still bad input)
+    "value_error": "取值无效",
+    "assertion_error": "取值无效",
+    "union_tag_invalid": "类型标记无效",
+    "union_tag_not_found": "缺少类型标记",
+    "is_instance_of": _TYPE,
+    "is_subclass_of": _TYPE,
+    "callable_type": _TYPE,
+    "needs_python_object": _TYPE,
+    "arguments_type": _TYPE,
+    "missing_argument": "必填",
+    "missing_keyword_only_argument": "必填",
+    "missing_positional_only_argument": "必填",
+    "unexpected_keyword_argument": "不支持该参数",
+    "unexpected_positional_argument": "不支持该参数",
+    "multiple_argument_values": "参数重复",
+    "frozen_field": "不能修改",
+    "frozen_instance": "不能修改",
+    "get_attribute_error": FALLBACK,
+    "default_factory_not_called": FALLBACK,
+    "missing_sentinel_error": FALLBACK,
+    "ellipsis_error": FALLBACK,
+    "recursion_loop": "数据嵌套有循环",
+    "recursion_depth_exceeded": "数据嵌套过深",
 }
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _error_text(err: dict) -> str:  # type: ignore[type-arg]
-    template = _MESSAGES.get(str(err.get("type", "")))
-    if template is None:
-        return str(err.get("msg", "格式错误"))
+    error_type = str(err.get("type", ""))
+    ctx = dict(err.get("ctx") or {})
+    if error_type == "value_error" and _CJK.search(str(ctx.get("error", ""))):
+        # Our own validators raise ValueError with a Chinese message: show it as it is.
+        return str(ctx["error"])
+    if "expected" in ctx:
+        # pydantic lists the choices in English: "'a', 'b' or 'c'".
+        ctx["expected"] = re.sub(r",\s*|\s+or\s+", "、", str(ctx["expected"]))
+    template = _MESSAGES.get(error_type, FALLBACK)
     try:
-        return template.format(**(err.get("ctx") or {}))
-    except (KeyError, IndexError):
-        return template.split("{")[0].rstrip("：:，, ")
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        # Without the detail, keep the clause before it ("项数过多，最多 {n} 项" → "项数过多").
+        head = template.split("{")[0]
+        for sep in ("，", "："):
+            if sep in head:
+                head = head.rsplit(sep, 1)[0]
+        return head.strip() or FALLBACK
 
 
 def _validation_message(exc: ValidationError) -> str:
