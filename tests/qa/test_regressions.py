@@ -218,3 +218,58 @@ def test_every_pydantic_error_type_has_a_chinese_message(error_type: str) -> Non
 
 def test_unknown_error_type_falls_back_to_chinese() -> None:
     assert _error_text({"type": "from_a_later_pydantic", "msg": "Some English"}) == "格式错误"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        # was 201 and stored (SQLite), a 500 on PostgreSQL
+        ({"applicant_name": "张\u0000三"}, "参数有误：applicant_name：不能包含控制字符"),
+        ({"description": "\u001b[31m红字"}, "参数有误：description：不能包含控制字符"),
+        ({"applicant_name": "张\u007f三"}, "参数有误：applicant_name：不能包含控制字符"),
+        ({"applicant_name": "张\u0085三"}, "参数有误：applicant_name：不能包含控制字符"),
+        ({"x": {"y": ["ok", "\u0007"]}}, "参数有误：x.y.1：不能包含控制字符"),
+        ({"bad\u0000key": "v"}, "参数有误：不能包含控制字符"),
+    ],
+)
+def test_control_characters_in_a_json_body_are_refused(
+    db,
+    client: Client,
+    body: dict,
+    detail: str,  # type: ignore[type-arg]
+) -> None:
+    from yangguang.foi.models import Application
+
+    response = client.post("/api/v1/foi/applications", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(detail)
+    assert "\u0000" not in response.content.decode() and "\\u0000" not in response.content.decode()
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["第一行\n第二行", "甲\t乙", "甲\r\n乙"])
+def test_tab_and_line_breaks_are_text(db, client: Client, text: str) -> None:
+    response = client.post(
+        "/api/v1/foi/applications", {"description": text}, content_type="application/json"
+    )
+    # Refused for other reasons (missing fields), not for the characters.
+    assert response.status_code == 422
+    assert "控制字符" not in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/api/v1/regions?within=%1b%5b31m", "参数有误：within：不能包含控制字符"),
+        ("/api/v1/regions?within=37%00", "参数有误：within：不能包含控制字符"),
+        ("/api/v1/publications?q=%00", "参数有误：q：不能包含控制字符"),
+        ("/api/v1/regions?%1b=1", "参数有误：不能包含控制字符"),
+    ],
+)
+def test_control_characters_in_a_query_are_refused_not_echoed(
+    db, client: Client, url: str, detail: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(detail)
+    assert "\x1b" not in response.content.decode() and "\\u001b" not in response.content.decode()

@@ -21,6 +21,8 @@ from ninja.errors import (
 )
 from ninja.openapi.schema import OpenAPISchema
 
+from yangguang.api.parser import CheckedParser, ControlCharacterError
+
 logger = logging.getLogger("yangguang.api")
 
 # Error answers every operation may give, documented on each (clients generated from the
@@ -76,6 +78,7 @@ def _error_response(text: str) -> dict[str, Any]:
 
 
 api = Api(
+    parser=CheckedParser(),
     title="阳光政务 API",
     version="1",
     description='政府信息公开、依申请公开、政务服务与政民互动的开放接口。错误以 JSON 返回：{"detail": "中文说明"}。',
@@ -307,6 +310,8 @@ _NINJA_MESSAGES = {
 
 @api.exception_handler(HttpError)
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ControlCharacterError):
+        return api.create_response(request, {"detail": str(exc.__cause__)}, status=400)
     message = str(exc)
     for english, chinese in _NINJA_MESSAGES.items():
         if message.startswith(english):

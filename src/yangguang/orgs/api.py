@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yangguang.api.parser import strip_control
 from yangguang.orgs.models import Body, BodyKind, Region, RegionLevel, Role, RoleAssignment, User
 from yangguang.orgs.selectors import public_bodies, public_regions
 from yangguang.orgs.tokens import bearer_auth
@@ -87,7 +88,8 @@ def _region_dict(region: Region, parent_code: str | None) -> dict[str, Any]:
 def _region_or_404(code: str) -> Region:
     region = Region.objects.filter(code=code.strip()).first()
     if region is None:
-        raise HttpError(404, f"区划代码“{code}”不存在。")
+        # The code is the caller's input: no control characters (terminal escapes) echoed.
+        raise HttpError(404, f"区划代码“{strip_control(code)}”不存在。")
     return region
 
 
