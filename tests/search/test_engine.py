@@ -231,6 +231,27 @@ def test_term_added_after_indexing_still_matches(
     assert ids(run_search("秸秆禁烧")) == [1]
 
 
+def test_adding_or_deleting_a_term_keeps_documents_findable_by_their_words(
+    engine: SearchBackend, memo: MemorySource, world
+) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.search import services
+    from yangguang.search.models import SearchTerm
+
+    memo.add(1, "专项资金管理办法", "专项资金实行专账核算，" + FILLER)
+    memo.add(2, "财务管理办法", "设立专账。" + FILLER)
+    services.term_add(actor=world.admin, word="专账核算")
+    index_all(engine, memo)  # rebuilt with the term
+    assert sorted(ids(run_search("专账"))) == [1, 2]  # its parts still find it
+    out = run_search("专账 核算")
+    assert out.mode == "and" and ids(out) == [1]
+    assert ids(run_search("专账核算")) == [1]
+    services.term_delete(actor=world.admin, term_id=SearchTerm.objects.get().pk)
+    # Cut 专账 / 核算 again, before any rebuild: still the document.
+    out = run_search("专账核算")
+    assert out.mode == "and" and ids(out) == [1]
+    assert ids(run_search('"专账核算"')) == [1]
+
+
 def test_withdrawn_document_in_index_is_never_shown(
     engine: SearchBackend, memo: MemorySource
 ) -> None:

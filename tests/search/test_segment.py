@@ -296,6 +296,39 @@ def test_added_term_also_matches_its_old_tokens_as_a_phrase() -> None:
     assert node == Or((Term("秸秆禁烧"), Phrase(("秸秆", "禁烧"), "秸秆禁烧")))
 
 
+def test_an_added_term_keeps_the_tokens_the_built_in_cut_gives_it() -> None:
+    # Alone, 专账核算 would replace 专账 核算: a query for 专账 would miss every document
+    # rebuilt with the term, and 专账核算 itself once the term is deleted again.
+    seg = Segmenter(Dictionary(terms=(*BUILTIN_TERMS, "专账核算")))
+    base = segment.base_segmenter()
+    assert base.index_tokens("资金实行专账核算") == "资金 实行 专账 核算"
+    assert seg.index_tokens("资金实行专账核算") == "资金 实行 专账 核算 专账核算"
+    # The query side: the word itself, or (documents indexed before it) its built-in tokens.
+    assert seg.query_words("专账核算") == ["专账核算"]
+    assert seg.prior_tokens("专账核算") == ["专账", "核算"]
+    # Built-in words are indexed as before.
+    assert seg.index_tokens("住房公积金提取") == base.index_tokens("住房公积金提取")
+
+
+def test_an_added_terms_built_in_tokens_are_computed_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """index_tokens is the hot path of a rebuild: the built-in cut of an added word is
+    memoised with its expansion, and never made for any other word."""
+    seg = Segmenter(Dictionary(terms=(*BUILTIN_TERMS, "专账核算")))
+    calls: list[str] = []
+    real = segment._with_prior_tokens
+
+    def counted(word: str, expansion: str) -> str:
+        calls.append(word)
+        return real(word, expansion)
+
+    monkeypatch.setattr(segment, "_with_prior_tokens", counted)
+    for _ in range(3):
+        seg.index_tokens("专项资金实行专账核算，住房公积金提取，生态环境保护督察")
+    assert calls == ["专账核算"]
+
+
 @pytest.mark.parametrize("word", ["三公经费", "最低生活保障", "合作社", "学前教育", "企业"])
 def test_builtin_and_jieba_words_are_one_token(word: str) -> None:
     # Indexed whole from the start: matching their sub-words too (合作社 → 合作) would widen

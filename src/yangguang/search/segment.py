@@ -408,7 +408,9 @@ class Segmenter:
     def index_tokens(self, text: str) -> str:
         """Search-mode tokens of `text`, space separated, punctuation removed: jieba's
         `cut_for_search` (each word preceded by its 2- and 3-character dictionary sub-words)
-        plus the long sub-words (`_with_long_subwords`). Made from the precise cut with each
+        plus the long sub-words (`_with_long_subwords`), and for a word administrators added
+        the tokens the built-in segmentation gives it (`_with_prior_tokens`). Made from the
+        precise cut with each
         word's expansion memoised (`_Expansions`): the same tokens, for 2.30 M instead of
         2.75 M instructions per bench document (callgrind) — `cut_for_search` looks up the
         sub-words of every word of every document, and a corpus repeats its words."""
@@ -462,7 +464,9 @@ class _Expansions(dict[str, str]):
     """word → what the index holds for it: the word preceded by its search-mode sub-words, as
     `cut_for_search` emits them (jieba-rs: the 2-character dictionary words inside a word of 3+
     characters, then the 3-character ones inside a word of 4+), then the 4+-character ones of
-    a run of 5+ Chinese characters (`_with_long_subwords`). Filled as words are met; emptied
+    a run of 5+ Chinese characters (`_with_long_subwords`); a word administrators added is
+    preceded by its built-in tokens as well (`_with_prior_tokens`, computed here, once per
+    distinct word, so the hot path pays nothing for it). Filled as words are met; emptied
     when it grows past MAX_WORDS (a rebuild meets a few hundred thousand distinct words)."""
 
     MAX_WORDS = 500_000
@@ -484,10 +488,23 @@ class _Expansions(dict[str, str]):
             expansion = " ".join(parts)
             if n >= 5:
                 expansion = _LONG_WORD.sub(self._segmenter._with_long_subwords, expansion)
+        if word in self._segmenter._added:
+            expansion = _with_prior_tokens(word, expansion)
         if len(self) >= self.MAX_WORDS:
             self.clear()
         self[word] = expansion
         return expansion
+
+
+def _with_prior_tokens(word: str, expansion: str) -> str:
+    """The index tokens of a word administrators added: what the built-in segmentation gives it
+    (专账核算 → 专账 核算), then its own expansion without those again (→ 专账 核算 专账核算).
+    As one token alone it would stop matching queries for its parts (专账), which found the
+    document before the addition, and queries for the word itself once it is deleted again;
+    the prior tokens come first, in order, so a phrase cut the built-in way still matches."""
+    prior = base_segmenter().index_tokens(word).split()
+    seen = set(prior)
+    return " ".join(prior + [t for t in expansion.split() if t not in seen])
 
 
 def _builtin_words() -> frozenset[str]:

@@ -1,7 +1,9 @@
 """Writes of the search app: administrators edit the user dictionary and synonym groups.
 Each edit is audited; every process reloads the dictionary within seconds (segment.py). Documents
-indexed before a new term keep matching through the term's sub-words; a rebuild
-(`manage.py rebuild_search_index`) makes the new term a token of its own everywhere."""
+indexed before a new term keep matching through the tokens the built-in segmentation gave it
+(query.py); documents indexed with it hold those tokens too (segment._with_prior_tokens), so
+deleting it again loses nothing. A rebuild (`manage.py rebuild_search_index`) makes the new term
+a token of its own in the older documents as well (for ranking and exact phrase matches)."""
 
 from __future__ import annotations
 
