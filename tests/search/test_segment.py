@@ -329,6 +329,22 @@ def test_an_added_terms_built_in_tokens_are_computed_once(
     assert calls == ["专账核算"]
 
 
+def test_quoted_phrase_with_an_added_term_also_matches_its_built_in_tokens() -> None:
+    seg = Segmenter(Dictionary(terms=(*BUILTIN_TERMS, "专账核算"), synonyms=()))
+    assert parse('"资金实行专账核算"', seg).clauses == [
+        Or(
+            (
+                Phrase(("资金", "实行", "专账", "核算", "专账核算"), "资金实行专账核算"),
+                Phrase(("资金", "实行", "专账", "核算"), "资金实行专账核算"),
+            )
+        )
+    ]
+    # A phrase without added words is cut one way only.
+    assert parse('"医疗保障基金"', seg).clauses == [
+        Phrase(("医疗", "保障", "医疗保障", "基金"), "医疗保障基金")
+    ]
+
+
 @pytest.mark.parametrize("word", ["三公经费", "最低生活保障", "合作社", "学前教育", "企业"])
 def test_builtin_and_jieba_words_are_one_token(word: str) -> None:
     # Indexed whole from the start: matching their sub-words too (合作社 → 合作) would widen

@@ -1,6 +1,7 @@
 """From what a citizen typed to a small query tree every engine can run.
 
-- quoted text ("…", “…”, 「…」, 『…』) is a phrase;
+- quoted text ("…", “…”, 「…」, 『…』) is a phrase; one holding a word administrators added
+  also matches as the built-in segmentation cuts it (what documents indexed before hold);
 - everything else is cut into precise-mode words; each word matches its own token or any of its
   synonyms; a word administrators added to the dictionary also matches, as a phrase, the tokens
   documents indexed before the addition hold for it (so they are still found before a rebuild);
@@ -105,6 +106,25 @@ def _word_node(seg: Segmenter, word: str) -> Node:
     return Or((Term(word), old))
 
 
+def _tokens_node(tokens: list[str], text: str) -> Node:
+    return Term(tokens[0]) if len(tokens) == 1 else Phrase(tuple(tokens), text)
+
+
+def _phrase_node(seg: Segmenter, phrase: str) -> Node | None:
+    """A quoted phrase: its tokens as now segmented, or — when a word administrators added
+    cuts it differently — as the built-in segmentation gives them, which is what documents
+    indexed before the addition hold (the unquoted word does the same, see _word_node)."""
+    tokens = seg.search_tokens(phrase)
+    if not tokens:
+        return None
+    text = phrase.replace(" ", "")
+    node = _tokens_node(tokens, text)
+    prior = seg.prior_phrase_tokens(phrase)
+    if not prior or prior == tokens:
+        return node
+    return Or((node, _tokens_node(prior, text)))
+
+
 def _text_node(seg: Segmenter, text: str) -> Node | None:
     """A (possibly multi-word) synonym or phrase part as an AND of its words."""
     words = [w for w in seg.query_words(text) if w not in STOPWORDS] or seg.query_words(text)
@@ -165,12 +185,10 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
         pq.highlight.extend(synonyms)
 
     for p in phrases:
-        tokens = tuple(seg.search_tokens(p))
-        if not tokens:
+        phrase_node = _phrase_node(seg, p)
+        if phrase_node is None:
             continue
-        pq.clauses.append(
-            Term(tokens[0]) if len(tokens) == 1 else Phrase(tokens, p.replace(" ", ""))
-        )
+        pq.clauses.append(phrase_node)
         pq.phrases.append(p)
         pq.highlight.append(p.replace(" ", ""))
 

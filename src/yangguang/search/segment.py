@@ -456,6 +456,14 @@ class Segmenter:
         tokens = base_segmenter().search_tokens(word)
         return [] if word in tokens else tokens
 
+    def prior_phrase_tokens(self, text: str) -> list[str]:
+        """For a quoted phrase: the tokens the built-in segmentation gives it (what documents
+        indexed before the administrators' additions hold), when this dictionary adds words;
+        empty when it adds none (then they are the phrase's own tokens)."""
+        if not self._added:
+            return []
+        return base_segmenter().search_tokens(text)
+
     def has_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word))
 

@@ -222,6 +222,11 @@ def _phrases(node: Node | None, in_or: bool = False) -> list[str]:
         return [] if in_or else [node.text]
     if isinstance(node, Term):
         return []
+    texts = {i.text for i in node.items if isinstance(i, Phrase)}
+    if isinstance(node, Or) and len(texts) == 1 and all(isinstance(i, Phrase) for i in node.items):
+        # One quoted phrase cut two ways (as now and as the built-in dictionary cut it,
+        # query._phrase_node): the same text either way.
+        return [] if in_or else [texts.pop()]
     return [p for i in node.items for p in _phrases(i, in_or or isinstance(node, Or))]
 
 
