@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yangguang.search import segment, services
-from yangguang.search.models import SearchTerm
+from yangguang.search.models import SearchTerm, SynonymGroup
 from yangguang.search.query import And, Or, Phrase, Term, parse, terms_of
 from yangguang.search.segment import (
     BUILTIN_TERMS,
@@ -394,6 +394,16 @@ def test_a_built_in_synonym_group_is_not_added_again(world) -> None:  # type: ig
     with pytest.raises(services.DictionaryError, match="已是内置同义词"):
         services.synonym_add(actor=world.admin, terms="低保,最低生活保障")
     assert services.synonym_add(actor=world.admin, terms="低保,低保户")  # a new word: added
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("again", ["单独核算,专账核算", "单独核算， 专账核算"])
+def test_the_same_synonym_group_in_any_order_is_refused(world, again: str) -> None:  # type: ignore[no-untyped-def]
+    services.synonym_add(actor=world.admin, terms="专账核算,单独核算")
+    with pytest.raises(services.DictionaryError, match="该同义词组已存在"):
+        services.synonym_add(actor=world.admin, terms=again)
+    assert SynonymGroup.objects.count() == 1
+    assert services.synonym_add(actor=world.admin, terms="专账核算,单独核算,分账核算")
 
 
 @pytest.mark.django_db

@@ -85,8 +85,10 @@ def synonym_add(*, actor: Any, terms: str, note: str = "") -> SynonymGroup:
         if set(words) <= {_normal(w) for w in builtin}:
             raise DictionaryError(f"这些词已是内置同义词（{' ↔ '.join(builtin)}），无需添加。")
     with transaction.atomic():
-        if SynonymGroup.objects.filter(terms=joined).exists():
-            raise DictionaryError("该同义词组已存在。")
+        # The same words in another order (单独核算,专账核算) are the same group.
+        for existing in SynonymGroup.objects.values_list("terms", flat=True):
+            if {_normal(w) for w in split_terms(existing)} == set(words):
+                raise DictionaryError("该同义词组已存在。")
         group = SynonymGroup.objects.create(terms=joined, note=(note or "")[:200], created_by=actor)
         audit.record(actor=actor, action="search.synonym_add", obj=group, changes={"terms": joined})
     segment.bump_version()
