@@ -271,6 +271,18 @@ def test_adding_or_deleting_a_term_keeps_documents_findable_by_their_words(
     assert ids(run_search('"专账核算"')) == [1]
 
 
+def test_a_synonym_group_sharing_a_built_in_word_finds_the_built_in_words(
+    engine: SearchBackend, memo: MemorySource, world
+) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.search import services
+
+    memo.add(1, "最低生活保障审核确认办法", FILLER)
+    memo.add(2, "关于开展安全生产检查的通知", FILLER)
+    index_all(engine, memo)
+    services.synonym_add(actor=world.admin, terms="低保,低收入家庭")
+    assert ids(run_search("低收入家庭")) == [1]
+
+
 def test_withdrawn_document_in_index_is_never_shown(
     engine: SearchBackend, memo: MemorySource
 ) -> None:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from yangguang.core.models import AuditEvent
 from yangguang.search import segment, services
 from yangguang.search.models import SearchTerm, SynonymGroup
 from yangguang.search.query import And, Or, Phrase, Term, parse, terms_of
@@ -404,6 +405,26 @@ def test_the_same_synonym_group_in_any_order_is_refused(world, again: str) -> No
         services.synonym_add(actor=world.admin, terms=again)
     assert SynonymGroup.objects.count() == 1
     assert services.synonym_add(actor=world.admin, terms="专账核算,单独核算,分账核算")
+
+
+@pytest.mark.django_db
+def test_a_group_sharing_a_word_with_a_built_in_group_is_joined_to_it(world) -> None:  # type: ignore[no-untyped-def]
+    group = services.synonym_add(actor=world.admin, terms="低保,低收入家庭")
+    # 低收入家庭 also finds what the documents say (最低生活保障), not only 低保.
+    assert set(parse("低收入家庭").expansions["低收入家庭"]) == {"低保", "最低生活保障"}
+    assert set(parse("最低生活保障").expansions["最低生活保障"]) == {"低保", "低收入家庭"}
+    assert services.joined_builtin_groups(group.words()) == [("低保", "最低生活保障")]
+    event = AuditEvent.objects.get(action="search.synonym_add")
+    assert event.changes["joined_builtin"] == ["低保,最低生活保障"]
+    # Groups of administrators sharing a word are joined too.
+    services.synonym_add(actor=world.admin, terms="低收入家庭,困难家庭")
+    assert "最低生活保障" in parse("困难家庭").expansions["困难家庭"]
+    assert services.joined_builtin_groups(["秸秆", "麦秸"]) == []
+
+
+def test_merge_groups_joins_groups_sharing_a_word() -> None:
+    merged = segment.merge_groups([("a", "b"), ("c", "d"), ("e", "f"), ("b", "c"), ("Ａ",)])
+    assert sorted(map(sorted, merged)) == [["a", "b", "c", "d"], ["e", "f"]]
 
 
 @pytest.mark.django_db

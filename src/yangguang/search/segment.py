@@ -350,6 +350,20 @@ def normalize_title(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_TITLE_TABLE).lower()
 
 
+def merge_groups(groups: Iterable[Iterable[str]]) -> list[frozenset[str]]:
+    """Synonym groups (normalised) with every two that share a word joined, transitively: an
+    administrator's 低保,低收入家庭 beside the built-in 低保 ↔ 最低生活保障 makes 低收入家庭
+    also find 最低生活保障 — which is what the documents say — and not only 低保."""
+    group_of: dict[str, frozenset[str]] = {}  # word → the merged group holding it
+    for group in groups:
+        words = frozenset(n for w in group if (n := normalize(w)))
+        for other in {group_of[w] for w in words if w in group_of}:
+            words |= other
+        for w in words:
+            group_of[w] = words
+    return list(dict.fromkeys(group_of.values()))
+
+
 @dataclass
 class Dictionary:
     """The user dictionary and synonym groups in force in this process."""
@@ -362,8 +376,7 @@ class Dictionary:
 
     def __post_init__(self) -> None:
         mapping: dict[str, set[str]] = {}
-        for group in self.synonyms:
-            words = {normalize(w) for w in group if normalize(w)}
+        for words in merge_groups(self.synonyms):
             for w in words:
                 mapping.setdefault(w, set()).update(words - {w})
         # A broader word, and each of its synonyms, also finds its narrower words.

@@ -90,9 +90,20 @@ def synonym_add(*, actor: Any, terms: str, note: str = "") -> SynonymGroup:
             if {_normal(w) for w in split_terms(existing)} == set(words):
                 raise DictionaryError("该同义词组已存在。")
         group = SynonymGroup.objects.create(terms=joined, note=(note or "")[:200], created_by=actor)
-        audit.record(actor=actor, action="search.synonym_add", obj=group, changes={"terms": joined})
+        changes: dict[str, Any] = {"terms": joined}
+        joined_groups = joined_builtin_groups(words)
+        if joined_groups:
+            changes["joined_builtin"] = [",".join(g) for g in joined_groups]
+        audit.record(actor=actor, action="search.synonym_add", obj=group, changes=changes)
     segment.bump_version()
     return group
+
+
+def joined_builtin_groups(words: list[str]) -> list[tuple[str, ...]]:
+    """The built-in synonym groups sharing a word with `words`: for searching they are one
+    group (segment.merge_groups), which the dictionary page tells the administrator."""
+    chosen = {_normal(w) for w in words}
+    return [g for g in segment.BUILTIN_SYNONYMS if chosen & {_normal(w) for w in g}]
 
 
 def synonym_delete(*, actor: Any, group_id: int) -> None:
