@@ -292,9 +292,84 @@ def test_dictionary_console_for_administrators(client, world) -> None:  # type: 
     r = client.post(DICT_URL, {"action": "add_synonym", "terms": "只有一个"})
     assert "至少包含两个" in r.content.decode()
     term = SearchTerm.objects.get()
-    assert client.post(DICT_URL, {"action": "delete_term", "id": term.pk}).status_code == 302
+    r = client.post(DICT_URL, {"action": "delete_term", "id": term.pk, "confirm": "yes"})
+    assert r.status_code == 302
     assert not SearchTerm.objects.exists()
     assert client.post(DICT_URL, {"action": "delete_term", "id": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("action", "question", "done", "audited"),
+    [
+        ("delete_term", "确定删除词语“专账核算”？", "已删除词语“专账核算”。", "search.term_delete"),
+        (
+            "delete_synonym",
+            "确定删除同义词组“专账核算 ↔ 单独核算”？",
+            "已删除同义词组“专账核算 ↔ 单独核算”。",
+            "search.synonym_delete",
+        ),
+    ],
+)
+def test_deleting_asks_first_and_says_what_was_deleted(  # type: ignore[no-untyped-def]
+    client, world, action, question, done, audited
+) -> None:
+    from yangguang.core.models import AuditEvent
+    from yangguang.search import services
+
+    services.term_add(actor=world.admin, word="专账核算")
+    services.synonym_add(actor=world.admin, terms="专账核算,单独核算")
+    row = SearchTerm.objects.get() if action == "delete_term" else SynonymGroup.objects.get()
+    client.force_login(world.admin)
+    # The row's button only asks: nothing is deleted yet.
+    r = client.post(DICT_URL, {"action": action, "id": row.pk})
+    page = r.content.decode()
+    assert r.status_code == 200 and question in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert type(row).objects.filter(pk=row.pk).exists()
+    assert not AuditEvent.objects.filter(action=audited).exists()
+    # Confirmed: deleted, audited, and the message names it.
+    r = client.post(DICT_URL, {"action": action, "id": row.pk, "confirm": "yes"}, follow=True)
+    assert done in r.content.decode()
+    assert not type(row).objects.filter(pk=row.pk).exists()
+    assert AuditEvent.objects.filter(action=audited).count() == 1
+    # A confirmation sent twice deletes nothing more and says so.
+    r = client.post(DICT_URL, {"action": action, "id": row.pk, "confirm": "yes"})
+    assert r.status_code == 200 and "不存在或已删除" in r.content.decode()
+    assert AuditEvent.objects.filter(action=audited).count() == 1
+
+
+def test_a_group_joined_with_a_built_in_group_is_named_on_the_page(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.admin)
+    r = client.post(DICT_URL, {"action": "add_synonym", "terms": "低保,低收入家庭"}, follow=True)
+    page = r.content.decode()
+    assert "它与内置同义词组“低保 ↔ 最低生活保障”有相同的词语" in page
+    assert "检索时合并为一组：低保、低收入家庭、最低生活保障" in page
+    assert "与内置同义词组“低保 ↔ 最低生活保障”合并检索" in page  # in the table, later too
+    r = client.post(DICT_URL, {"action": "add_synonym", "terms": "秸秆,麦秸"}, follow=True)
+    page = r.content.decode()
+    assert "已添加同义词组“秸秆 ↔ 麦秸”。" in page and "有相同的词语" not in page
+
+
+def test_the_dictionary_page_says_what_needs_a_rebuild(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.admin)
+    page = client.get(DICT_URL).content.decode()
+    effect = page.split('id="dictionary-effect"')[1].split("</ul>")[0]
+    assert "无需重建索引" in effect and "添加或删除同义词组" in effect and "删除词语" in effect
+    assert "python manage.py rebuild_search_index" in effect
+
+
+def test_a_long_note_does_not_wrap_the_delete_button(client, world) -> None:  # type: ignore[no-untyped-def]
+    from yangguang.search import services
+
+    note = "用于专项资金管理，" * 20  # 180 characters
+    services.term_add(actor=world.admin, word="专账核算", note=note)
+    services.synonym_add(actor=world.admin, terms="专账核算,单独核算", note=note)
+    client.force_login(world.admin)
+    page = client.get(DICT_URL).content.decode()
+    cells = re.findall(r"<td[^>]*><form method=\"post\">", page)
+    assert len(cells) == 2 and all('class="nowrap"' in c for c in cells)
+    # Each button still says which row it deletes (screen readers read a list of 删除).
+    assert '删除<span class="visually-hidden">词语“专账核算”</span>' in page
 
 
 def test_dictionary_console_cannot_be_seen_by_others(client, world) -> None:  # type: ignore[no-untyped-def]

@@ -59,7 +59,8 @@ def term_add(*, actor: Any, word: str, note: str = "") -> SearchTerm:
     return term
 
 
-def term_delete(*, actor: Any, term_id: int) -> None:
+def term_delete(*, actor: Any, term_id: int) -> str:
+    """Delete a word; returns it (for the page to say what was deleted)."""
     _check(actor)
     with transaction.atomic():
         term = SearchTerm.objects.filter(pk=term_id).first()
@@ -70,6 +71,7 @@ def term_delete(*, actor: Any, term_id: int) -> None:
         )
         term.delete()
     segment.bump_version()
+    return term.word
 
 
 def synonym_add(*, actor: Any, terms: str, note: str = "") -> SynonymGroup:
@@ -106,7 +108,8 @@ def joined_builtin_groups(words: list[str]) -> list[tuple[str, ...]]:
     return [g for g in segment.BUILTIN_SYNONYMS if chosen & {_normal(w) for w in g}]
 
 
-def synonym_delete(*, actor: Any, group_id: int) -> None:
+def synonym_delete(*, actor: Any, group_id: int) -> list[str]:
+    """Delete a synonym group; returns its words (for the page to say what was deleted)."""
     _check(actor)
     with transaction.atomic():
         group = SynonymGroup.objects.filter(pk=group_id).first()
@@ -117,6 +120,7 @@ def synonym_delete(*, actor: Any, group_id: int) -> None:
         )
         group.delete()
     segment.bump_version()
+    return group.words()
 
 
 def builtin_terms() -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
@@ -147,59 +148,122 @@ def _require_dictionary(request: HttpRequest) -> None:
         raise Http404("未找到")
 
 
+@dataclass(frozen=True)
+class _Deleting:
+    """A row the administrator asked to delete, shown for confirmation first."""
+
+    action: str  # delete_term / delete_synonym
+    pk: int
+    what: str  # 词语 / 同义词组
+    label: str  # the word, or the group's words joined by ↔
+    effect: str  # what deleting changes, in the administrator's words
+
+
+def _deleting(action: str, row_id: int) -> _Deleting:
+    if action == "delete_term":
+        term = SearchTerm.objects.filter(pk=row_id).first()
+        if term is None:
+            raise services.DictionaryError("该词语不存在或已删除。")
+        return _Deleting(
+            action,
+            term.pk,
+            "词语",
+            term.word,
+            "删除后几秒内生效，无需重建索引：检索该词时按其拆分后的词查找，已入库的信息仍能找到。",
+        )
+    group = SynonymGroup.objects.filter(pk=row_id).first()
+    if group is None:
+        raise services.DictionaryError("该同义词组不存在或已删除。")
+    return _Deleting(
+        action,
+        group.pk,
+        "同义词组",
+        " ↔ ".join(group.words()),
+        "删除后几秒内生效，无需重建索引：检索其中一个词时不再同时查找其他词。",
+    )
+
+
+def _added_synonym_message(words: list[str]) -> str:
+    """What adding a group did, naming a built-in group it was joined with (a word in two
+    groups makes them one for searching: segment.merge_groups)."""
+    message = f"已添加同义词组“{' ↔ '.join(words)}”。"
+    joined = services.joined_builtin_groups(words)
+    if joined:
+        names = "、".join(f"“{' ↔ '.join(g)}”" for g in joined)
+        together = "、".join(dict.fromkeys([*words, *(w for g in joined for w in g)]))
+        message += f"它与内置同义词组{names}有相同的词语，检索时合并为一组：{together}。"
+    return message
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dictionary(request: HttpRequest) -> HttpResponse:
-    """检索词典: user dictionary terms and synonym groups (administrators)."""
+    """检索词典: user dictionary terms and synonym groups (administrators). Deleting asks
+    first: the delete buttons post without `confirm`, which shows what would be deleted and
+    a form that posts again with confirm=yes (no JavaScript needed)."""
     _require_dictionary(request)
     term_error = synonym_error = ""
     term_value = synonym_value = ""
+    confirming: _Deleting | None = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "add_term":
                 term_value = request.POST.get("word", "")
-                services.term_add(
+                term = services.term_add(
                     actor=request.user, word=term_value, note=request.POST.get("note", "")
                 )
-                messages.success(request, "已添加词语。")
+                messages.success(request, f"已添加词语“{term.word}”。")
                 return redirect("console:search_dictionary")
             if action == "add_synonym":
                 synonym_value = request.POST.get("terms", "")
-                services.synonym_add(
+                group = services.synonym_add(
                     actor=request.user, terms=synonym_value, note=request.POST.get("note", "")
                 )
-                messages.success(request, "已添加同义词组。")
+                messages.success(request, _added_synonym_message(group.words()))
                 return redirect("console:search_dictionary")
             if action in ("delete_term", "delete_synonym"):
                 row_id = int_param(request.POST.get("id", ""), maximum=2**63 - 1)
                 if row_id is None:
                     raise services.DictionaryError("参数无效。")
-                if action == "delete_term":
-                    services.term_delete(actor=request.user, term_id=row_id)
+                if request.POST.get("confirm") != "yes":
+                    confirming = _deleting(action, row_id)
+                elif action == "delete_term":
+                    word = services.term_delete(actor=request.user, term_id=row_id)
+                    messages.success(request, f"已删除词语“{word}”。")
+                    return redirect("console:search_dictionary")
                 else:
-                    services.synonym_delete(actor=request.user, group_id=row_id)
-                messages.success(request, "已删除。")
-                return redirect("console:search_dictionary")
-            raise services.DictionaryError("未知操作。")
+                    words = services.synonym_delete(actor=request.user, group_id=row_id)
+                    messages.success(request, f"已删除同义词组“{' ↔ '.join(words)}”。")
+                    return redirect("console:search_dictionary")
+            else:
+                raise services.DictionaryError("未知操作。")
         except services.DictionaryError as exc:
-            if action == "add_synonym":
+            if action in ("add_synonym", "delete_synonym"):
                 synonym_error = str(exc)
             else:
                 term_error = str(exc)
         except IntegrityError:
             term_error = "该词语已存在。"
+    groups = SynonymGroup.objects.order_by("terms")[:1000]
     return render(
         request,
         "search/dictionary.html",
         {
             "terms": SearchTerm.objects.order_by("word")[:1000],
-            "groups": SynonymGroup.objects.order_by("terms")[:1000],
+            "groups": [
+                {
+                    "group": g,
+                    "joined": [" ↔ ".join(b) for b in services.joined_builtin_groups(g.words())],
+                }
+                for g in groups
+            ],
             "builtin_terms": services.builtin_terms(),
             "builtin_synonyms": services.builtin_synonyms(),
             "term_error": term_error,
             "synonym_error": synonym_error,
             "term_value": term_value,
             "synonym_value": synonym_value,
+            "confirming": confirming,
         },
     )
