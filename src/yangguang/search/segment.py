@@ -423,10 +423,10 @@ class Segmenter:
         `cut_for_search` (each word preceded by its 2- and 3-character dictionary sub-words)
         plus the long sub-words (`_with_long_subwords`), and for a word administrators added
         the tokens the built-in segmentation gives it (`_with_prior_tokens`). Made from the
-        precise cut with each
-        word's expansion memoised (`_Expansions`): the same tokens, for 2.30 M instead of
-        2.75 M instructions per bench document (callgrind) — `cut_for_search` looks up the
-        sub-words of every word of every document, and a corpus repeats its words."""
+        precise cut with each word's expansion memoised (`_Expansions`): the same tokens, for
+        2.30 M instead of 2.75 M instructions per bench document (callgrind) — `cut_for_search`
+        looks up the sub-words of every word of every document, and a corpus repeats its
+        words."""
         if not text:
             return ""
         text = normalize_ordinals(_map_chars(text))
