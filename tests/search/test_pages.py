@@ -13,6 +13,7 @@ from tests.search.conftest import MemorySource, index_all
 from yangguang.disclosure.models import Validity
 from yangguang.search.backends.base import SearchBackend
 from yangguang.search.models import SearchTerm, SynonymGroup
+from yangguang.search.query import parse
 from yangguang.search.service import VALIDITY_LABELS
 
 URL = "/search/"
@@ -159,6 +160,41 @@ def test_bad_input_gives_a_page_not_a_500(client, corpus, params) -> None:  # ty
     assert r.status_code == 200
     api = client.get("/api/v1/search", params)
     assert api.status_code == 200, api.content
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "，。！",
+        "\u200b",  # a zero-width space, pasted
+        "\ufeff\u200d",
+        "\ufffd",  # what ?q=%ff becomes
+        "😀",
+        "✅👍",
+        "﹁﹂",
+    ],
+)
+def test_nothing_searchable_is_said_so(client, corpus, q: str) -> None:  # type: ignore[no-untyped-def]
+    """Only punctuation, symbols or invisible characters: no search for them (a zero-width
+    space showed 没有找到与“​”相关的信息, as if it had been searched for)."""
+    r = client.get(URL, {"q": q})
+    assert r.context["outcome"].mode == "none"
+    assert "检索词中没有可检索的文字" in r.content.decode()
+    assert client.get("/api/v1/search", {"q": q}).json()["mode"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("q", "words"),
+    [
+        ("低\u200b保", ["低保"]),  # invisible characters do not split a word
+        ("\u200b低保\ufeff", ["低保"]),
+        ("😀低保", ["低保"]),
+    ],
+)
+def test_invisible_characters_and_emoji_around_words_are_ignored(
+    db, q: str, words: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    assert parse(q).words == words
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ NEAR`) is dropped, and an empty result tree is reported to the caller.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from yangguang.search.segment import (
@@ -134,6 +135,12 @@ def _text_node(seg: Segmenter, text: str) -> Node | None:
     return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
 
+def _symbols_only(word: str) -> bool:
+    """😀, ✅: symbols (those of the BMP are spaces already, see segment._SYMBOL_RANGES) and
+    other non-text characters; what a query of them finds is noise."""
+    return all(unicodedata.category(c)[0] in "CPSZ" for c in word)
+
+
 def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
     seg = segmenter or get_segmenter()
     raw = strip_control(raw or "")
@@ -156,7 +163,7 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
 
     words: list[str] = []
     for w in seg.query_words(rest):
-        if w in OPERATOR_WORDS or w in words:
+        if w in OPERATOR_WORDS or w in words or _symbols_only(w):
             continue
         words.append(w)
     content = [w for w in words if w not in STOPWORDS]
