@@ -67,6 +67,9 @@ def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no
         ("示民发〔2024〕5号", "文号匹配"),
         ("11370900mb1234567x/2024-00005", "索引号匹配"),  # as typed: lower case
         ("11370900MB1234567X/2024-00005", "索引号匹配"),
+        ("2024-00005", "索引号匹配"),  # the 后段码 alone: what differs between a body's documents
+        ("示民发〔2024〕第5号", "文号匹配"),
+        ("示民发〔2024〕005号", "文号匹配"),
     ],
 )
 def test_document_or_index_number_puts_it_first_and_says_which(

@@ -338,15 +338,23 @@ def strip_control(text: str) -> str:
 _NUMBER_YEAR = re.compile(r"(?<![\d〔])((?:19|20)\d\d)年(?=第?\d+号)|〔((?:19|20)\d\d)年〕")
 
 
+# The serial after the year, as people type it: with or without 第 (公告〔2024〕第3号 is cited
+# as 公告〔2024〕3号 too) and with leading zeros (〔2026〕016号, from a numbering stamp).
+_NUMBER_SERIAL = re.compile(r"〔(\d{4})〕第?0*(\d+)号")
+
+
 def normalize_number(text: str) -> str:
     """A document or index number in one canonical form: NFKC, lower case, no spaces, every
-    bracket variant (〔〕 [] () 【】 ［］ （）…) as 〔〕, a year typed as 2026年 bracketed.
-    泰政办发[2014]36号 → 泰政办发〔2014〕36号; 柳林镇政字2026年1号 → 柳林镇政字〔2026〕1号."""
+    bracket variant (〔〕 [] () 【】 ［］ （）…) as 〔〕, a year typed as 2026年 bracketed, the
+    serial without 第 or leading zeros. 泰政办发[2014]36号 → 泰政办发〔2014〕36号; 柳林镇政字2026年1号
+    → 柳林镇政字〔2026〕1号; 示政办发〔2026〕第016号 → 示政办发〔2026〕16号."""
     text = unicodedata.normalize("NFKC", strip_control(text).strip())
     # NFKC turns （） into (), ［］ into []: map after it.
     text = text.translate(_NUMBER_TABLE).lower()
     if "年" in text:
         text = _NUMBER_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text)
+    if "〕" in text:
+        text = _NUMBER_SERIAL.sub(r"〔\1〕\2号", text)
     return text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -148,10 +149,28 @@ def title_key(title: str) -> str:
     return f"title:{key}" if key else ""
 
 
+# The 后段码 of an 索引号 (2024-00012 of 11370900MB2834567A/2024-00012): year and serial.
+_INDEX_TAIL = re.compile(r"\d{4}(?:-\d+)+")
+
+
+def number_keys(doc_number: str, index_number: str) -> list[str]:
+    """The typed numbers that find a document: its 发文字号, its 索引号 and the 索引号's 后段码 —
+    the part that tells a body's documents apart, which people quote alone (the 前段码 is the
+    body's credit code)."""
+    keys = [normalize_number(doc_number)] if doc_number else []
+    if index_number:
+        index = normalize_number(index_number)
+        keys.append(index)
+        _, slash, tail = index.rpartition("/")
+        if slash and _INDEX_TAIL.fullmatch(tail):
+            keys.append(tail)
+    return keys
+
+
 def pin_keys(doc: SearchDocument) -> list[str]:
     """What an engine stores for the pinned lookup of a document (EngineQuery.pins): its
-    document and index numbers and its whole title."""
-    keys = [normalize_number(n) for n in (doc.doc_number, doc.index_number) if n]
+    numbers (number_keys) and its whole title."""
+    keys = number_keys(doc.doc_number, doc.index_number)
     return keys + [title_key(doc.title)] if doc.title else keys
 
 

@@ -49,6 +49,7 @@ from yangguang.search.backends.base import (
     IndexBusy,
     SearchBackend,
     SearchDocument,
+    number_keys,
     pack_document,
     pin_keys,
     rank_multiplier,
@@ -56,7 +57,7 @@ from yangguang.search.backends.base import (
     waits_for_writer,
 )
 from yangguang.search.query import And, Node, Phrase, Term, terms_of
-from yangguang.search.segment import Segmenter, get_segmenter, normalize_number
+from yangguang.search.segment import Segmenter, get_segmenter
 
 SCHEMA_VERSION = "2"  # 2: title tokens in `text`, `rank`, `sample`
 PHRASE_SLOP = 2  # search-mode sub-words sit between the words of a phrase
@@ -511,9 +512,7 @@ class TantivyBackend(SearchBackend):
             year=data["y"],
             validity=data["v"],
             published_on=dt.date.fromisoformat(data["p"]) if data["p"] else None,
-            pinned=bool(number)
-            and number
-            in (normalize_number(data["n"] or ""), normalize_number(data.get("i") or "")),
+            pinned=bool(number) and number in number_keys(data["n"] or "", data.get("i") or ""),
         )
 
     def _count(
