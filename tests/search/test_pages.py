@@ -253,11 +253,11 @@ def test_invalid_filters_explained_in_chinese(client, corpus) -> None:  # type: 
 )
 def test_browsing_by_a_filter_that_matches_nothing_says_so(client, corpus, params) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, params)
-    api = client.get("/api/v1/search", params).json()
     if params.get("category") == "\x00":
-        assert r.context["outcome"].mode == api["mode"] == "none"
-        assert r.context["active_filters"] == [] and not api["notices"]
+        assert r.context["outcome"].mode == "none" and r.context["active_filters"] == []
+        assert client.get("/api/v1/search", params).status_code == 400  # api/parser.py
         return
+    api = client.get("/api/v1/search", params).json()
     assert r.context["outcome"].total == api["total"] == 0
     assert "所选筛选条件下没有公开信息" in r.content.decode()
     assert any("所选筛选条件下没有公开信息" in n for n in api["notices"])
@@ -553,6 +553,21 @@ def test_a_region_search_narrows_to_one_of_its_bodies(client, corpus, world) -> 
     assert [v["selected"] for v in api["facets"]["body"]] == [False, False]
 
 
+def test_a_credit_code_as_the_query_lists_that_bodys_documents(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
+    """The 前段码 of an 索引号 is the body's 统一社会信用代码; typed (or pasted) alone it found
+    nothing, as no document holds it in its text."""
+    code = world.body_b.credit_code
+    r = client.get(URL, {"q": f" {code.lower()} "})
+    assert r.status_code == 302 and r["Location"] == f"{URL}?body={code}"
+    page = client.get(r["Location"])
+    assert [h.id for h in page.context["outcome"].hits] == [2]
+    api = client.get("/api/v1/search", {"q": code}).json()
+    assert [h["id"] for h in api["hits"]] == [2]
+    assert any(f"是{world.body_b.name}的统一社会信用代码" in n for n in api["notices"])
+    # Not a body's code: searched as typed.
+    assert client.get(URL, {"q": "91370000000000000X"}).status_code == 200
+
+
 def test_a_body_outside_the_region_wins_and_says_so(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "低保", "region": "370921", "body": world.body_b.credit_code})
     html = r.content.decode()
@@ -687,4 +702,6 @@ def test_a_whole_title_puts_that_document_first(  # type: ignore[no-untyped-def]
 def test_control_characters_are_not_echoed(client, corpus) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "低\x00保"})
     assert "\x00" not in r.content.decode() and r.context["outcome"].q == "低保"
-    assert client.get("/api/v1/search", {"q": "低\x00保"}).json()["q"] == "低保"
+    # The API refuses control characters in every parameter (api/parser.py), in Chinese.
+    api = client.get("/api/v1/search", {"q": "低\x00保"})
+    assert api.status_code == 400 and "控制字符" in api.json()["detail"]

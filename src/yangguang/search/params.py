@@ -14,6 +14,7 @@ from yangguang.search.segment import strip_control
 
 _YEAR = re.compile(r"^\d{4}$")
 _CODE = re.compile(r"^[0-9A-Za-z]{1,30}$")
+_CREDIT_CODE = re.compile(r"[0-9A-Za-z]{18}")
 VALIDITY_VALUES = {"valid", "expired", "repealed", "revised", "amended"}
 MAX_FILTER_CHARS = 60
 
@@ -71,6 +72,20 @@ def _region_filter(sp: SearchParams, region: str) -> None:
     sp.region_name, sp.region_code = reg["name"], region
 
 
+def _body_of_code(sp: SearchParams) -> None:
+    """A query that is a body's 统一社会信用代码 (the 前段码 of its 索引号, copied from a
+    document's page) lists that body's documents, newest first — no document holds the code
+    in its text, so searching for it found nothing."""
+    from yangguang.orgs.models import Body
+
+    code = sp.q.strip().upper()
+    found = Body.objects.filter(credit_code=code).values("id", "name").first()
+    if found:
+        sp.filters.body_ids = [found["id"]]
+        sp.body_name, sp.body_code, sp.q = found["name"], code, ""
+        sp.notices.append(f"“{code}”是{found['name']}的统一社会信用代码，以下是该机构公开的信息。")
+
+
 def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> SearchParams:
     from yangguang.orgs.models import Body
 
@@ -119,6 +134,8 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         else:
             sp.ignored.add("body")
             sp.notices.append("未找到指定的机构，已在全部机构中检索。")
+    if not f.body_ids and _CREDIT_CODE.fullmatch(sp.q.strip()):
+        _body_of_code(sp)
     region = first_value(params, "region")
     if region:
         _region_filter(sp, region)

@@ -37,6 +37,8 @@ FILTER_KEYS = (
 def search(request: HttpRequest) -> HttpResponse:
     """全文检索 (public): region-wide, or within one body with ?body=<统一社会信用代码>."""
     sp = parse_params(request.GET)
+    if sp.body_code and not request.GET.get("body"):  # a credit code typed as the query
+        return redirect(f"{request.path}?{urlencode({'body': sp.body_code})}")
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)
     # What the page's links keep: the valid parameters (an ignored one is not shown as a
     # chosen filter either).
