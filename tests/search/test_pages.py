@@ -51,6 +51,15 @@ def test_page_shows_highlighted_hits_and_facets(client, corpus) -> None:  # type
     assert 'name="viewport"' in html
 
 
+def test_page_marks_a_typed_word_whole(client, engine: SearchBackend, memo: MemorySource) -> None:  # type: ignore[no-untyped-def]
+    """充电桩 is cut 充电 + 桩 and a lone 桩 is not marked: the title showed <mark>充电</mark>桩."""
+    memo.add(1, "关于加快建设电动汽车充电桩的通知", "各乡镇：充电桩建设进度每月报送。")
+    index_all(engine, memo)
+    html = client.get(URL, {"q": "充电桩"}).content.decode()
+    assert ">关于加快建设电动汽车<mark>充电桩</mark>的通知</a>" in html
+    assert "<mark>充电桩</mark>建设进度" in html  # the snippet too
+
+
 def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "低保", "body": world.body_b.credit_code})
     html = r.content.decode()

@@ -200,6 +200,7 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
         pq.highlight.append(p.replace(" ", ""))
 
     pq.words = words
+    pq.highlight.extend(_typed_with_neighbours(seg, rest, words))
     # Longest first so the highlighter prefers 最低生活保障 over 生活.
     pq.highlight = sorted(dict.fromkeys(h for h in pq.highlight if h), key=len, reverse=True)
     if len(pq.highlight[0] if pq.highlight else "") > 1:
@@ -207,6 +208,33 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
         # 城市, is noise beside the query's real words; alone, it is what was asked for.
         pq.highlight = [h for h in pq.highlight if len(h) > 1]
     return pq
+
+
+def _typed_with_neighbours(seg: Segmenter, text: str, words: list[str]) -> list[str]:
+    """The query words typed side by side, joined, wherever a single character is among them
+    (充电桩 → 充电 + 桩 → 充电桩; 公租房 → 公 + 租房; 电动汽车充电桩 → 充电桩 and the whole), for
+    highlighting only.
+
+    Single characters are not marked on their own beside longer words (see `parse`), so
+    without this the precise cut of one typed word left part of it unmarked: 充电桩 showed
+    <mark>充电</mark>桩. Joined, the word is marked whole where it occurs whole, and the
+    character alone (桩, 卡, 的) still marks nothing."""
+    kept = set(words)
+    if not any(len(w) == 1 for w in kept):
+        return []  # the usual query: no second cut
+    joined: list[str] = []
+    # Cut each whitespace-separated chunk on its own: its words were typed side by side
+    # (normalize turns punctuation into spaces, and the cut never spans a space anyway).
+    for chunk in normalize(text).split():
+        cut = seg.query_words(chunk)
+        for start in range(len(cut)):
+            for end in range(start + 2, len(cut) + 1):
+                span = cut[start:end]
+                if not all(w in kept for w in span):
+                    break  # a stopword or operator between: not one typed word
+                if any(len(w) == 1 for w in span):
+                    joined.append("".join(span))
+    return joined
 
 
 def terms_of(node: Node) -> set[str]:
