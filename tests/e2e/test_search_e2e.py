@@ -4,6 +4,7 @@ nothing is found — without horizontal scrolling. Screenshots go to var/screens
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,69 @@ def test_marked_words_are_readable_in_both_contrast_modes(  # type: ignore[no-un
     assert len(ratios) >= 3  # in the title and in the snippet
     assert min(ratios) >= at_least, ratios
     page.screenshot(path=screenshot_dir / f"search-marks-{contrast}.png")
+
+
+PHONE_390 = {"width": 390, "height": 844}
+
+
+def _in_viewport(page: Any, locator: Any) -> bool:
+    box = locator.bounding_box()  # relative to the viewport
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= page.viewport_size["height"]
+    )
+
+
+@pytest.mark.parametrize("font", ["normal", "large"])
+def test_phone_reaches_the_filters_before_the_results(  # type: ignore[no-untyped-def]
+    world, tantivy, live_server, new_page, screenshot_dir: Path, font: str
+) -> None:
+    """On a phone the filters follow ten results and the pagination; a link beside the count
+    jumps to them — by touch, and by keyboard with focus moved there (a screen reader then
+    reads from the filters) — also in 大字号. The desktop keeps them beside the results."""
+    for n in range(1, 13):
+        publish(world, make_pub(world, title=f"关于发放第{n}批高龄津贴的通知", doc_number=""))
+    process_outbox()
+    page: Any = new_page(viewport=PHONE_390, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.context.add_cookies([{"name": "yg_font", "value": font, "url": live_server.url}])
+    page.goto(live_server.url + "/search/?q=高龄津贴")
+    assert page.locator("html").get_attribute("data-font") == font
+    jump = page.get_by_role("link", name=re.compile(r"^筛选（\d 类条件）"))
+    assert _in_viewport(page, jump)  # on the first screen, not after ten results
+    facets = page.get_by_role("complementary", name="筛选")
+    assert not _in_viewport(page, facets.locator("summary").first)
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / f"search-filters-link-phone-{font}.png")
+
+    # Keyboard: Enter on the link scrolls to the filters and focuses them; Tab goes on
+    # into the first group.
+    jump.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#search-filters")
+    assert page.evaluate("document.activeElement.id") == "search-filters"
+    assert _in_viewport(page, page.get_by_role("heading", name="筛选"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "发布机构"
+    page.screenshot(path=screenshot_dir / f"search-filters-reached-phone-{font}.png")
+
+    # Touch: from the top again, tap the link, then a year.
+    page.goto(live_server.url + "/search/?q=高龄津贴")
+    jump.tap()
+    page.wait_for_url("**#search-filters")
+    year = facets.locator("summary", has_text="年份")
+    if year.locator("xpath=..").get_attribute("open") is None:
+        year.tap()
+    choice = facets.get_by_role("link", name="2026年")
+    assert _in_viewport(page, choice)
+    choice.tap()
+    page.wait_for_url("**year=2026*")
+    assert page.locator("article.search-hit").count() == 10
+    assert page.get_by_role("link", name="取消年份筛选").is_visible()
+
+    # Desktop: no link, the filters beside the results as before.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not jump.is_visible()
+    results = page.locator("section[aria-labelledby=results-heading]").bounding_box()
+    aside = facets.bounding_box()
+    assert aside["x"] + aside["width"] <= results["x"] and aside["y"] == results["y"]

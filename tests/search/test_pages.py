@@ -60,6 +60,26 @@ def test_page_marks_a_typed_word_whole(client, engine: SearchBackend, memo: Memo
     assert "<mark>充电桩</mark>建设进度" in html  # the snippet too
 
 
+def test_phone_users_can_jump_from_the_count_to_the_filters(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """On a phone the filters follow all the results and the pagination: a link beside the
+    count leads to them (an anchor: no JavaScript), naming how many kinds there are."""
+    r = client.get(URL, {"q": "低保"})
+    html = r.content.decode()
+    kinds = [g["label"] for g in r.context["facet_groups"]]
+    assert kinds == ["发布机构", "信息类别", "年份", "有效性"]
+    link = '<a class="button secondary" href="#search-filters">筛选（4 类条件）'
+    assert html.count(link) == 1
+    # It comes after the count and before the first result; its target is the filters.
+    assert (
+        html.index("找到 2 条结果") < html.index(link) < html.index('<article class="search-hit">')
+    )
+    assert re.search(r'<aside class="search-facets" id="search-filters" tabindex="-1"', html)
+    # Nothing found: no filters to jump to.
+    r = client.get(URL, {"q": "不存在的词语组合"})
+    assert r.context["outcome"].total == 0 and not r.context["facet_groups"]
+    assert 'href="#search-filters"' not in r.content.decode()
+
+
 def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "低保", "body": world.body_b.credit_code})
     html = r.content.decode()
