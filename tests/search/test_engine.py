@@ -55,6 +55,19 @@ def test_quoted_phrase_requires_the_words_together(
     assert ids(run_search("“医疗保障基金”")) == [1]
 
 
+def test_a_phrase_as_written_ranks_before_its_words_spread_apart(
+    engine: SearchBackend, memo: MemorySource
+) -> None:
+    """ "补贴办法的通知" found the one title holding it exactly last of 68, below titles holding
+    补贴…管理办法》的通知 (a phrase allows search-mode sub-words between its words)."""
+    memo.add(1, "关于调整农机购置补贴办法的通知", "现将调整事项通知如下。")
+    for i in range(2, 30):
+        memo.add(i, f"关于印发《第{i}批补贴发放管理办法》的通知", "补贴发放办法的通知，补贴办法。")
+    index_all(engine, memo)
+    assert ids(run_search('"补贴办法的通知"'))[0] == 1
+    assert ids(run_search('"补贴办法的通知" 农机'))[0] == 1
+
+
 @pytest.mark.parametrize(
     "query",
     [
