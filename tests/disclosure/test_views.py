@@ -448,3 +448,27 @@ def test_publication_form_lists_each_class_with_its_own_subclasses(world: World)
             if sep in label:
                 parent = label.split(sep)[0]
                 assert before == parent or before.startswith(parent + sep), (field, label)
+
+
+def test_a_refused_correction_keeps_the_saved_title_in_the_heading_and_the_typed_one_in_the_form(
+    world: World,
+) -> None:
+    from yangguang.core.models import AuditEvent, OutboxMessage
+
+    pub = publish(world, make_pub(world))
+    saved_title = pub.title
+    outbox_before = OutboxMessage.objects.count()
+    r = client_for(world.reviewer_a).post(
+        reverse("console:disclosure_edit", args=[pub.pk]),
+        form_data(title="更正后的新标题", body_html="<p>联系人手机13812345678</p>"),
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "手机号码" in html and "撤回后重新提交审核" in html
+    assert f"<h1>修改：{saved_title}</h1>" in html  # what is published, not what was refused
+    assert "更正后的新标题" not in html.split("<form", 1)[0]
+    assert 'value="更正后的新标题"' in html and "13812345678" in html  # the input is kept
+    pub.refresh_from_db()
+    assert pub.title == saved_title and "13812345678" not in pub.body_html
+    assert not AuditEvent.objects.filter(action="publication.update").exists()
+    assert OutboxMessage.objects.count() == outbox_before

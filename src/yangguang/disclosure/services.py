@@ -398,6 +398,35 @@ def publication_update(
     warnings = _check_fields(
         body=pub.body, data=merged, today=timezone.localdate(), exclude_pk=pub.pk
     )
+    try:
+        _apply_update(
+            actor=actor,
+            pub=pub,
+            merged=merged,
+            issuers=issuers,
+            interprets=interprets,
+            attachments=attachments,
+            remove_attachments=remove_attachments,
+        )
+    except DisclosureError:
+        # The transaction rolled the row back, but `pub` still holds the refused values; the
+        # caller shows it again (the edit page's heading, the API's answer), so it must show
+        # what is saved — not the new title the privacy check has just refused.
+        pub.refresh_from_db()
+        raise
+    return Result(pub, warnings)
+
+
+def _apply_update(
+    *,
+    actor: User,
+    pub: Publication,
+    merged: dict[str, Any],
+    issuers: Iterable[Body] | None,
+    interprets: Iterable[Publication] | None,
+    attachments: Sequence[CheckedFile],
+    remove_attachments: Iterable[int],
+) -> None:
     with transaction.atomic():
         locked = Publication.objects.select_for_update().get(pk=pub.pk)
         if locked.state != pub.state:
@@ -431,7 +460,6 @@ def publication_update(
             body=pub.body,
             changes=audit.diff(before, audit.snapshot(pub)),
         )
-    return Result(pub, warnings)
 
 
 def privacy_label(kind: str) -> str:
