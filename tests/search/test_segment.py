@@ -16,6 +16,7 @@ from yangguang.search.segment import (
     Segmenter,
     normalize,
     normalize_number,
+    tidy_number,
 )
 
 
@@ -112,6 +113,32 @@ def test_index_tokens_drop_punctuation_and_normalise_width() -> None:
 )
 def test_document_number_variants_normalise_alike(raw: str, expected: str) -> None:
     assert normalize_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("示政办发〔2026〕13号", "示政办发〔2026〕13号"),
+        ("示政办发[2026]13号", "示政办发〔2026〕13号"),
+        ("示政办发(2026)13号", "示政办发〔2026〕13号"),
+        ("示政办发（2026）13号", "示政办发〔2026〕13号"),
+        ("示政办发【2026】13号", "示政办发〔2026〕13号"),
+        ("示政办发［2026］13号", "示政办发〔2026〕13号"),
+        ("示政办发［２０２６］１３号", "示政办发〔2026〕13号"),
+        ("示政办发〔２０２６〕13号", "示政办发〔2026〕13号"),
+        # Everything else is the office's: case, spaces, other brackets, 年 are kept.
+        ("Shi政办发 [2026] 13号", "Shi政办发 〔2026〕 13号"),
+        ("示政办发[2026年]13号", "示政办发[2026年]13号"),
+        ("示政办发2026年13号", "示政办发2026年13号"),
+        ("示政办发(一)13号", "示政办发(一)13号"),
+        ("示政办发[20261]13号", "示政办发[20261]13号"),
+        ("", ""),
+    ],
+)
+def test_tidy_number_writes_the_year_brackets_as_the_standard_does(raw: str, expected: str) -> None:
+    assert tidy_number(raw) == expected
+    # Matching is unchanged: the tidied number is found by the same key as the typed one.
+    assert normalize_number(tidy_number(raw)) == normalize_number(raw)
 
 
 @pytest.mark.parametrize(

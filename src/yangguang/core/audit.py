@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.year_incomplete": "取消全年日历确认",
     "publication.create": "新建公开信息",
     "publication.update": "修改公开信息",
+    "publication.doc_number_tidy": "规范发文字号（数据迁移）",
     "publication.submit": "提交审查",
     "publication.return": "退回修改",
     "publication.approve": "审查通过",

@@ -52,6 +52,7 @@ from yangguang.disclosure.selectors import interprets_not_found
 from yangguang.disclosure.taxonomy import DEFAULT_CATALOGUE, DEFAULT_GUIDE_HTML
 from yangguang.orgs.access import require
 from yangguang.orgs.models import Body, User
+from yangguang.search.segment import tidy_number
 
 INDEX_PATTERN = define(
     "disclosure.index_pattern",
@@ -265,7 +266,10 @@ def _check_fields(
     if mode not in Mode.values:
         err("mode", "公开方式有误。")
     data["mode"] = mode
-    doc_number = str(data.get("doc_number") or "").strip()
+    # Stored as GB/T 9704 writes it (示政办发[2026]13号 → 示政办发〔2026〕13号): public pages,
+    # feeds, exports and search results show what is stored, and the duplicate check below
+    # then sees [2026] and 〔2026〕 as the same number.
+    doc_number = tidy_number(str(data.get("doc_number") or "").strip())
     data["doc_number"] = doc_number
     if len(doc_number) > 80:
         err("doc_number", "发文字号过长。")

@@ -45,6 +45,7 @@ from yangguang.disclosure.selectors import (
 from yangguang.disclosure.services import DisclosureError
 from yangguang.orgs.access import can, grants, require
 from yangguang.orgs.models import Body, Role
+from yangguang.search.segment import tidy_number
 
 
 def _user(request: HttpRequest) -> Any:
@@ -70,7 +71,10 @@ def drafts(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(drafter=_user(request))
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(title__contains=q) | Q(index_number=q) | Q(doc_number=q))
+        # 发文字号 are stored tidied (〔2026〕): one typed as [2026] must still find its document.
+        qs = qs.filter(
+            Q(title__contains=q) | Q(index_number=q) | Q(doc_number__in={q, tidy_number(q)})
+        )
     page = Paginator(qs.order_by("-updated_at", "-id"), 30).get_page(request.GET.get("page"))
     return render(
         request,

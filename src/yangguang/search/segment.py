@@ -358,6 +358,23 @@ def normalize_number(text: str) -> str:
     return text
 
 
+# The year of a 发文字号 in any bracket variant `normalize_number` unifies (same table), written
+# as GB/T 9704 writes it. Exactly four digits between the brackets: (一) or [附件] are not years.
+_YEAR_BRACKETS = re.compile(
+    f"[{re.escape(_BRACKETS_OPEN)}]([0-9]{{4}})[{re.escape(_BRACKETS_CLOSE)}]"
+)
+_FULLWIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
+
+
+def tidy_number(text: str) -> str:
+    """A 发文字号 as it is stored and shown: full-width digits as ASCII and the year's brackets as
+    〔〕 — 示政办发[2026]13号 and 示政办发（２０２６）１３号 → 示政办发〔2026〕13号. Nothing else
+    changes (case, spaces and other punctuation are the office's to write): unlike
+    `normalize_number`, which is for matching, this is text people read."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    return _YEAR_BRACKETS.sub(r"〔\1〕", text)
+
+
 _TITLE_TABLE = {**_NUMBER_TABLE, **_CONTROL}
 
 
