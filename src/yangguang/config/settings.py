@@ -265,6 +265,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# Files served at the site root: /favicon.ico, which browsers ask for on every page whatever
+# the <link rel="icon"> says (it was a 404 each time). No collectstatic needed.
+WHITENOISE_ROOT = PACKAGE_DIR / "static_root"
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
