@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yangguang.core.context import current_ip
@@ -13,6 +14,30 @@ def client_ip(request: HttpRequest) -> str | None:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
     return ip or None
+
+
+# C0 controls (tab, line feed and carriage return too: no address holds them), DEL and C1.
+_PATH_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class ControlCharacterPathMiddleware:
+    """An address with a control character (/bodies/%00/, /api/v1/publications/%00) names
+    nothing: answered with the same 404 as a missing object, before any view runs.
+
+    Views look their path parameters (credit codes, 索引号, 受理编号) up in the database, and
+    PostgreSQL refuses a NUL in a text value ("A string literal cannot contain NUL"): a 500 on
+    every such page and API operation. API query strings and bodies are checked by
+    api.parser.CheckedParser; the path is checked here, once, for pages and API alike (under
+    /api/ the 404 is answered in JSON by api.middleware.ApiJsonErrorsMiddleware, which must
+    come before this one in MIDDLEWARE; AuthenticationMiddleware too, for the 404 page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _PATH_CONTROL_RE.search(request.path_info):
+            raise Http404("未找到")
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
