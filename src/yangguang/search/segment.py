@@ -268,10 +268,9 @@ _MAPPED = re.compile(f"[{_MAPPED_CLASS}][{_MAPPED_CLASS}]*")
 
 def _map_chars(text: str) -> str:
     """`text.translate(_TABLE)` with every run of spaces collapsed to one (tested against it)."""
-    text = _SPACES.sub(" ", text)
-    if _MAPPED.search(text):
+    if _MAPPED.search(text):  # first: a deleted character (U+00AD) may join two spaces
         text = _MAPPED.sub(lambda m: m.group().translate(_TABLE), text)
-    return text
+    return _SPACES.sub(" ", text)
 
 
 _LONG_WORD = re.compile(r"[\u3400-\u9fff]{5,}")  # a token of 5+ Chinese characters

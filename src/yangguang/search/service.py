@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +38,13 @@ from yangguang.search.backends.base import (
 )
 from yangguang.search.highlight import mark, snippet
 from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, parse
-from yangguang.search.segment import SPELLING_VARIANTS, normalize_number, strip_control
+from yangguang.search.segment import (
+    SPELLING_VARIANTS,
+    get_segmenter,
+    normalize_number,
+    strip_control,
+)
+from yangguang.search.spelling import corrections
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,10 @@ PER_PAGE = 10
 MAX_PER_PAGE = 50
 MAX_RESULTS = 1000  # deepest result reachable by paging
 MAX_SUGGESTIONS = 8
+# Homophone corrections (spelling.py) asked of the engine, and offered. Each is a query (its
+# result cached like any other), on the page of a query that found nothing.
+HOMOPHONES_CHECKED = 6
+HOMOPHONES_OFFERED = 2
 OVERFETCH = 5
 FACET_NAMES = {
     "body": "发布机构",
@@ -349,8 +360,14 @@ def run_search(
             out.notices.append(
                 f"在所选筛选条件下没有结果；不加筛选条件可找到 {out.unfiltered_total} 条。"
             )
+
     # Also with results: 低包 审核 found 审核 alone (the OR fallback) and offered nothing.
-    out.suggestions = _suggestions(pq, lambda q: _finds(q, filters, backend))
+    # Homophones only when the words together found nothing: a rare word typed right has
+    # homophones too.
+    def found(q: str, together: bool) -> int:
+        return _found(q, filters, backend, together=together)
+
+    out.suggestions = _suggestions(pq, found, homophones=not out.total or out.mode == "or")
     out.took_ms = (time.perf_counter() - started) * 1000
     return out
 
@@ -546,28 +563,37 @@ def _label_facets(
     return out
 
 
-def _suggestions(pq: ParsedQuery, finds: Callable[[str], bool]) -> list[str]:
+def _suggestions(
+    pq: ParsedQuery, found: Callable[[str, bool], int], *, homophones: bool
+) -> list[str]:
     """您是不是要找 / the zero-result help's 试试: the query with a common misspelling corrected
-    (SPELLING_VARIANTS), when that finds something. Not the query's synonyms or its words
-    alone: the query already searched for its synonyms and, when all its words together found
-    nothing, for each of them (the OR fallback), so those links led to another empty page."""
+    (SPELLING_VARIANTS) and, when `homophones`, with a character replaced by one read the same
+    (spelling.py: 低宝 → 低保) — each only when it finds something; a homophone correction only
+    when its words are found together (残基人证 finds 人证 alone), the one finding most first. Not the query's synonyms or its words alone: the query already
+    searched for its synonyms and, when all its words together found nothing, for each of them
+    (the OR fallback), so those links led to another empty page."""
     raw = pq.raw.strip()
     out: list[str] = []
     for wrong, right in SPELLING_VARIANTS.items():
         if wrong in raw:
             fixed = raw.replace(wrong, right)
-            if fixed not in out and len(out) < MAX_SUGGESTIONS and finds(fixed):
+            if fixed not in out and len(out) < MAX_SUGGESTIONS and found(fixed, False):
                 out.append(fixed)
+    if homophones and not out:
+        checked = islice(corrections(raw, get_segmenter().has_word), HOMOPHONES_CHECKED)
+        counted = sorted(((found(q, True), q) for q in checked), key=lambda c: -c[0])
+        out += [q for n, q in counted[:HOMOPHONES_OFFERED] if n]
     return out
 
 
-def _finds(q: str, filters: Filters, backend: SearchBackend) -> bool:
-    """Whether the results page of `q` (with the same filters) would show something: its words
-    together or, as the page falls back to, any of them. Hits only, no facets."""
+def _found(q: str, filters: Filters, backend: SearchBackend, *, together: bool) -> int:
+    """How many the results page of `q` (with the same filters) would show: its words together
+    or, unless `together`, any of them as the page falls back to. Hits only, no facets."""
     pq = parse(q)
     if pq.empty:
-        return False
+        return 0
     eq = EngineQuery(node=pq.and_node(), number=pq.number, filters=filters, facets=(), limit=1)
-    if _engine(backend, eq).total:
-        return True
-    return len(pq.clauses) > 1 and _engine(backend, replace(eq, node=pq.or_node())).total > 0
+    total = _engine(backend, eq).total
+    if total or together or len(pq.clauses) < 2:
+        return total
+    return _engine(backend, replace(eq, node=pq.or_node())).total
