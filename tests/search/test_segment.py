@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yangguang.core.models import AuditEvent
+from yangguang.core.text import tidy_number
 from yangguang.search import segment, services
 from yangguang.search.models import SearchTerm, SynonymGroup
 from yangguang.search.query import And, Or, Phrase, Term, parse, terms_of
@@ -16,7 +17,6 @@ from yangguang.search.segment import (
     Segmenter,
     normalize,
     normalize_number,
-    tidy_number,
 )
 
 

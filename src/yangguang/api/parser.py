@@ -8,7 +8,6 @@ string and key of every body and query, rather than field by field."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,7 +15,8 @@ from django.utils.datastructures import MultiValueDict
 from ninja.errors import HttpError
 from ninja.parser import Parser
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from yangguang.core.text import CONTROL_RE
+
 CONTROL_MESSAGE = "不能包含控制字符（如 NUL、ESC），请删除后重试。"
 _MAX_LOCATION = 60
 
@@ -33,11 +33,6 @@ def control_message(location: str) -> str:
     return (
         f"参数有误：{location}：{CONTROL_MESSAGE}" if location else "参数有误：" + CONTROL_MESSAGE
     )
-
-
-def strip_control(text: str) -> str:
-    """`text` without control characters, for echoing user input in a message."""
-    return CONTROL_RE.sub("", text)
 
 
 def find_control(value: Any) -> str | None:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yangguang.core.context import current_ip
+from yangguang.core.text import CONTROL_CHARS
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -16,8 +17,8 @@ def client_ip(request: HttpRequest) -> str | None:
     return ip or None
 
 
-# C0 controls (tab, line feed and carriage return too: no address holds them), DEL and C1.
-_PATH_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters (core.text), and tab, line feed and carriage return: no address holds them.
+_PATH_CONTROL_RE = re.compile(f"[\t\n\r{CONTROL_CHARS}]")
 
 
 class ControlCharacterPathMiddleware:

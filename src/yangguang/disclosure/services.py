@@ -29,6 +29,7 @@ from yangguang.core import audit
 from yangguang.core.calendar import current_calendar
 from yangguang.core.models import OutboxMessage
 from yangguang.core.rules import define, get_rule
+from yangguang.core.text import tidy_number
 from yangguang.disclosure import privacy
 from yangguang.disclosure.files import MASKABLE_KINDS, CheckedFile, extract_text, mask_in_file
 from yangguang.disclosure.models import (
@@ -52,7 +53,6 @@ from yangguang.disclosure.selectors import interprets_not_found
 from yangguang.disclosure.taxonomy import DEFAULT_CATALOGUE, DEFAULT_GUIDE_HTML
 from yangguang.orgs.access import require
 from yangguang.orgs.models import Body, User
-from yangguang.search.segment import tidy_number
 
 INDEX_PATTERN = define(
     "disclosure.index_pattern",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yangguang.core.models import AuditEvent
+from yangguang.core.text import tidy_number
 from yangguang.disclosure import services
 from yangguang.disclosure.files import MASKABLE_KINDS
 from yangguang.disclosure.forms import (
@@ -45,7 +46,6 @@ from yangguang.disclosure.selectors import (
 from yangguang.disclosure.services import DisclosureError
 from yangguang.orgs.access import can, grants, require
 from yangguang.orgs.models import Body, Role
-from yangguang.search.segment import tidy_number
 
 
 def _user(request: HttpRequest) -> Any:

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from yangguang.api.parser import strip_control
+from yangguang.core.text import strip_control
 from yangguang.orgs.models import Body, BodyKind, Region, RegionLevel, Role, RoleAssignment, User
 from yangguang.orgs.selectors import public_bodies, public_regions
 from yangguang.orgs.tokens import bearer_auth

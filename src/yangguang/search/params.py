@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from yangguang.core.params import int_param
+from yangguang.core.text import strip_control
 from yangguang.search.backends.base import Filters
-from yangguang.search.segment import strip_control
 
 _YEAR = re.compile(r"^\d{4}$")
 _CODE = re.compile(r"^[0-9A-Za-z]{1,30}$")

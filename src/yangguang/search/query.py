@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from yangguang.core.text import strip_control
 from yangguang.search.segment import (
     INTENT_WORDS,
     OPERATOR_WORDS,
@@ -28,7 +29,6 @@ from yangguang.search.segment import (
     get_segmenter,
     normalize,
     normalize_number,
-    strip_control,
 )
 
 MAX_QUERY_CHARS = 100

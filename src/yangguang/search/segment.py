@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 
 import rjieba
 
+from yangguang.core.text import BRACKETS_CLOSE, BRACKETS_OPEN, CONTROL_TABLE, strip_control
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -206,9 +208,6 @@ INTENT_WORDS = frozenset(
 # Query-syntax words from other engines; users paste them, they are not content words.
 OPERATOR_WORDS = frozenset({"and", "or", "not", "near"})
 
-_BRACKETS_OPEN = "〔[(【［（﹝〖{｛<《〈"
-_BRACKETS_CLOSE = "〕])】］）﹞〗}｝>》〉"
-
 
 # Beyond 0x3100: the CJK compatibility and small forms (﹁﹂ ﹐), full-width signs (￥) and
 # the specials (U+FFFD, what undecodable bytes in a URL become). Not the planes above the
@@ -275,8 +274,8 @@ def _map_chars(text: str) -> str:
 
 _LONG_WORD = re.compile(r"[\u3400-\u9fff]{5,}")  # a token of 5+ Chinese characters
 _NUMBER_TABLE: dict[int, str | None] = {
-    **{ord(c): "〔" for c in _BRACKETS_OPEN},
-    **{ord(c): "〕" for c in _BRACKETS_CLOSE},
+    **{ord(c): "〔" for c in BRACKETS_OPEN},
+    **{ord(c): "〕" for c in BRACKETS_CLOSE},
     **{c: None for c in (0x20, 0x3000, 0x09, 0x0A, 0x0D, 0xA0)},
 }
 
@@ -325,13 +324,6 @@ def _quarter(match: re.Match[str]) -> str:
     return _DIGITS[int(match.group()[0])] + "季度"
 
 
-_CONTROL = {c: None for c in range(0x20) if c not in (9, 10, 13)} | {0x7F: None}
-
-
-def strip_control(text: str) -> str:
-    return text.translate(_CONTROL)
-
-
 # The year of a 发文字号 typed without brackets (柳林镇政字2026年1号) or with 年 inside them
 # (〔2026年〕1号): both are the bracketed year of the number (GB/T 9704 writes 〔2026〕).
 _NUMBER_YEAR = re.compile(r"(?<![\d〔])((?:19|20)\d\d)年(?=第?\d+号)|〔((?:19|20)\d\d)年〕")
@@ -357,24 +349,7 @@ def normalize_number(text: str) -> str:
     return text
 
 
-# The year of a 发文字号 in any bracket variant `normalize_number` unifies (same table), written
-# as GB/T 9704 writes it. Exactly four digits between the brackets: (一) or [附件] are not years.
-_YEAR_BRACKETS = re.compile(
-    f"[{re.escape(_BRACKETS_OPEN)}]([0-9]{{4}})[{re.escape(_BRACKETS_CLOSE)}]"
-)
-_FULLWIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
-
-
-def tidy_number(text: str) -> str:
-    """A 发文字号 as it is stored and shown: full-width digits as ASCII and the year's brackets as
-    〔〕 — 示政办发[2026]13号 and 示政办发（２０２６）１３号 → 示政办发〔2026〕13号. Nothing else
-    changes (case, spaces and other punctuation are the office's to write): unlike
-    `normalize_number`, which is for matching, this is text people read."""
-    text = text.translate(_FULLWIDTH_DIGITS)
-    return _YEAR_BRACKETS.sub(r"〔\1〕", text)
-
-
-_TITLE_TABLE = {**_NUMBER_TABLE, **_CONTROL}
+_TITLE_TABLE = {**_NUMBER_TABLE, **CONTROL_TABLE}
 
 
 def normalize_title(text: str) -> str:

@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from yangguang.core.params import int_param
+from yangguang.core.text import strip_control
 from yangguang.search import registry
 from yangguang.search.backends import get_backend
 from yangguang.search.backends.base import (
@@ -42,7 +43,6 @@ from yangguang.search.segment import (
     SPELLING_VARIANTS,
     get_segmenter,
     normalize_number,
-    strip_control,
 )
 from yangguang.search.spelling import corrections
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import migrations
 from django.utils import timezone
 
-from yangguang.search.segment import tidy_number
+from yangguang.core.text import tidy_number
 
 BATCH = 500
 
