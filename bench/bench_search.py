@@ -8,9 +8,9 @@ the ratio to a bare tantivy index, and relevance (nDCG@10, recall@10) on a label
 Each engine runs in a child process with its own throw-away database (a temporary SQLite file
 for tantivy — the single-machine deployment — or PostgreSQL database `yg_bench_search`, created
 and dropped here) and a temporary index directory. The corpus is generated deterministically
-(bench_search_corpus.py): ~1,500-character government-like documents. Relevance is measured over
-a generated corpus with planted on-topic documents and 137 judged queries (there is no demo
-publication corpus yet).
+(bench_search_corpus.py): ~1,500-character government-like documents. Relevance here is measured
+over a generated corpus with planted on-topic documents and 137 judged queries; the demo
+corpus's labelled set (the issue's relevance figures) is bench_search_relevance.py's.
 """
 
 from __future__ import annotations
