@@ -31,12 +31,28 @@ from yangguang.search.spelling import corrections, homophones
 def test_a_homophone_typed_by_mistake_is_among_the_first_corrections(
     typed: str, meant: str
 ) -> None:
-    assert meant in list(islice(corrections(typed, base_segmenter().has_word), 6))
+    assert meant in list(
+        islice(corrections(typed, base_segmenter().has_word, base_segmenter().query_words), 6)
+    )
 
 
-@pytest.mark.parametrize("typed", ["低保", "住房公积金", "防汛 抗旱", "abc", "的", ""])
+@pytest.mark.parametrize(
+    "typed",
+    # Words typed right, also run together or not words on their own (房屋征收): every character
+    # is in a word of the precise cut, so nothing is tried.
+    [
+        "低保",
+        "住房公积金",
+        "防汛 抗旱",
+        "房屋征收 土地征收 合作社",
+        "营商环境社会保险",
+        "abc",
+        "的",
+        "",
+    ],
+)
 def test_words_typed_right_are_not_corrected(typed: str) -> None:
-    assert list(corrections(typed, base_segmenter().has_word)) == []
+    assert list(corrections(typed, base_segmenter().has_word, base_segmenter().query_words)) == []
 
 
 def test_homophones_are_common_characters_read_alike() -> None:

@@ -54,7 +54,7 @@ MAX_RESULTS = 1000  # deepest result reachable by paging
 MAX_SUGGESTIONS = 8
 # Homophone corrections (spelling.py) asked of the engine, and offered. Each is a query (its
 # result cached like any other), on the page of a query that found nothing.
-HOMOPHONES_CHECKED = 6
+HOMOPHONES_CHECKED = 4
 HOMOPHONES_OFFERED = 2
 OVERFETCH = 5
 FACET_NAMES = {
@@ -580,7 +580,8 @@ def _suggestions(
             if fixed not in out and len(out) < MAX_SUGGESTIONS and found(fixed, False):
                 out.append(fixed)
     if homophones and not out:
-        checked = islice(corrections(raw, get_segmenter().has_word), HOMOPHONES_CHECKED)
+        seg = get_segmenter()
+        checked = islice(corrections(raw, seg.has_word, seg.query_words), HOMOPHONES_CHECKED)
         counted = sorted(((found(q, True), q) for q in checked), key=lambda c: -c[0])
         out += [q for n, q in counted[:HOMOPHONES_OFFERED] if n]
     return out
