@@ -69,6 +69,7 @@ def hall(engine: SearchBackend, memo: MemorySource):  # type: ignore[no-untyped-
     memo.add(4, "防汛值班安排", "防汛工作。")
     memo.add(5, "物证保管规定", "证物登记。")
     memo.add(6, "防汛期间低保对象走访安排", "汛期走访。")
+    memo.add(7, "住房公积金提取办法", "提取条件。")
     index_all(engine, memo)
     return memo
 
@@ -97,3 +98,11 @@ def test_a_homophone_is_offered_beside_the_or_fallback_not_beside_real_results(h
     out = run_search("防汛 低宝")
     assert out.mode == "or" and out.total == 2 and out.suggestions == ["防汛 低保"]
     assert run_search("防汛").suggestions == []
+
+
+def test_beside_the_or_fallback_the_first_correction_is_tried(hall) -> None:  # type: ignore[no-untyped-def]
+    """A typo usually finds some of its words (住房工积金: 住房), so the page shows the OR
+    fallback's results; each correction tried there is a search, so only the first is."""
+    out = run_search("住房工积金")
+    assert out.mode == "or" and out.suggestions == ["住房公积金"]
+    assert run_search("防汛 低宝").suggestions == ["防汛 低保"]
