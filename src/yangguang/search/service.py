@@ -52,8 +52,8 @@ PER_PAGE = 10
 MAX_PER_PAGE = 50
 MAX_RESULTS = 1000  # deepest result reachable by paging
 MAX_SUGGESTIONS = 8
-# Homophone corrections (spelling.py) asked of the engine, and offered. Each is a query (its
-# result cached like any other), on the page of a query that found nothing.
+# Homophone corrections (spelling.py) asked of the engine when nothing was found (beside the
+# OR fallback's results: one), and offered. Each is a query, its result cached like any other.
 HOMOPHONES_CHECKED = 3
 HOMOPHONES_OFFERED = 2
 OVERFETCH = 5
