@@ -131,12 +131,14 @@ def _in_viewport(page: Any, locator: Any) -> bool:
 
 
 @pytest.mark.parametrize("font", ["normal", "large"])
-def test_phone_reaches_the_filters_before_the_results(  # type: ignore[no-untyped-def]
+def test_phone_shows_results_first_and_reaches_the_filters(  # type: ignore[no-untyped-def]
     world, tantivy, live_server, new_page, screenshot_dir: Path, font: str
 ) -> None:
-    """On a phone the filters follow ten results and the pagination; a link beside the count
-    jumps to them — by touch, and by keyboard with focus moved there (a screen reader then
-    reads from the filters) — also in 大字号. The desktop keeps them beside the results."""
+    """On a phone the results come first — on screen, for a screen reader and for the Tab key
+    (the filters were first in the source: keyboard and screen-reader users passed every
+    facet before the first result) — and the filters follow ten results and the pagination;
+    a link beside the count jumps to them, by touch and by keyboard with focus moved there —
+    also in 大字号. The desktop keeps them on the left, the link shown when Tab reaches it."""
     for n in range(1, 13):
         publish(world, make_pub(world, title=f"关于发放第{n}批高龄津贴的通知", doc_number=""))
     process_outbox()
@@ -146,13 +148,25 @@ def test_phone_reaches_the_filters_before_the_results(  # type: ignore[no-untype
     assert page.locator("html").get_attribute("data-font") == font
     jump = page.get_by_role("link", name=re.compile(r"^筛选（\d 类条件）"))
     assert _in_viewport(page, jump)  # on the first screen, not after ten results
+    first_hit = page.locator("article.search-hit h2 a").first
+    assert _in_viewport(page, first_hit)  # the first result too, before any filter
     facets = page.get_by_role("complementary", name="筛选")
     assert not _in_viewport(page, facets.locator("summary").first)
     _no_horizontal_overflow(page)
     page.screenshot(path=screenshot_dir / f"search-filters-link-phone-{font}.png")
 
-    # Keyboard: Enter on the link scrolls to the filters and focuses them; Tab goes on
-    # into the first group.
+    # Keyboard from the search box: the button, the sort, the jump link, then the first
+    # result — no facet on the way.
+    page.get_by_role("searchbox", name="检索词").focus()
+    reached = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert reached[:2] == ["检索", "日期"] and reached[2].startswith("筛选（"), reached
+    assert reached[3] == first_hit.inner_text().strip(), reached
+
+    # Enter on the link scrolls to the filters and focuses them; Tab goes on into the
+    # first group.
     jump.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**#search-filters")
@@ -176,9 +190,15 @@ def test_phone_reaches_the_filters_before_the_results(  # type: ignore[no-untype
     assert page.locator("article.search-hit").count() == 10
     assert page.get_by_role("link", name="取消年份筛选").is_visible()
 
-    # Desktop: no link, the filters beside the results as before.
+    # Desktop: the filters on the left of the results as before (though after them in the
+    # source); the link takes no room until the keyboard reaches it.
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert not jump.is_visible()
+    box = jump.bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1
     results = page.locator("section[aria-labelledby=results-heading]").bounding_box()
     aside = facets.bounding_box()
     assert aside["x"] + aside["width"] <= results["x"] and aside["y"] == results["y"]
+    jump.focus()
+    box = jump.bounding_box()
+    assert box["width"] > 100 and box["height"] >= 44
+    page.screenshot(path=screenshot_dir / "search-filters-link-desktop-focused.png")

@@ -61,8 +61,10 @@ def test_page_marks_a_typed_word_whole(client, engine: SearchBackend, memo: Memo
 
 
 def test_phone_users_can_jump_from_the_count_to_the_filters(client, corpus) -> None:  # type: ignore[no-untyped-def]
-    """On a phone the filters follow all the results and the pagination: a link beside the
-    count leads to them (an anchor: no JavaScript), naming how many kinds there are."""
+    """The filters follow all the results and the pagination in the source (what a phone, a
+    screen reader and the Tab key reach first is the count and the first result): a link
+    beside the count leads to them (an anchor: no JavaScript), naming how many kinds there
+    are."""
     r = client.get(URL, {"q": "低保"})
     html = r.content.decode()
     kinds = [g["label"] for g in r.context["facet_groups"]]
@@ -74,10 +76,20 @@ def test_phone_users_can_jump_from_the_count_to_the_filters(client, corpus) -> N
         html.index("找到 2 条结果") < html.index(link) < html.index('<article class="search-hit">')
     )
     assert re.search(r'<aside class="search-facets" id="search-filters" tabindex="-1"', html)
-    # Nothing found: no filters to jump to.
+    # Results first, then the pagination, then the filters.
+    html = client.get(URL, {"q": "防汛"}).content.decode()
+    assert (
+        html.index('<article class="search-hit">')
+        < html.index('aria-label="分页"')
+        < html.index('<aside class="search-facets"')
+        < html.index("<summary>发布机构</summary>")
+    )
+    # Nothing found: no filters to jump to, and no empty 筛选 heading under the help.
     r = client.get(URL, {"q": "不存在的词语组合"})
     assert r.context["outcome"].total == 0 and not r.context["facet_groups"]
-    assert 'href="#search-filters"' not in r.content.decode()
+    html = r.content.decode()
+    assert 'href="#search-filters"' not in html
+    assert 'id="search-filters"' not in html and ">筛选</h2>" not in html
 
 
 def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
