@@ -202,3 +202,77 @@ def test_phone_shows_results_first_and_reaches_the_filters(  # type: ignore[no-u
     box = jump.bounding_box()
     assert box["width"] > 100 and box["height"] >= 44
     page.screenshot(path=screenshot_dir / "search-filters-link-desktop-focused.png")
+
+
+_SMALL_TARGETS = """
+sels => sels.flatMap(sel => [...document.querySelectorAll(sel)]
+  .filter(el => el.offsetParent !== null)
+  .map(el => { const r = el.getBoundingClientRect();
+               return {sel, text: el.textContent.trim(), h: Math.round(r.height * 10) / 10}; }))
+"""
+
+
+def test_phone_targets_are_finger_sized_and_long_lines_wrap(  # type: ignore[no-untyped-def]
+    world, tantivy, live_server, new_page, screenshot_dir: Path
+) -> None:
+    """At 360 px: every facet value, filter group heading, sort link, chosen-filter chip,
+    suggestion and page link is at least 44 px high (facet values were 37, group headings 27,
+    page links 27, the sort link and chips 24–25); a long unbroken title and a long 文号 wrap
+    instead of scrolling the page sideways; a date stays on one line; the search button stays
+    beside the box."""
+    long_title = "关于" + "ABCDEFGHIJ" * 8 + "高龄津贴的通知"
+    publish(
+        world,
+        make_pub(
+            world, title=long_title, doc_number="示范县人力资源和社会保障局人社发〔2026〕123456号"
+        ),
+    )
+    for n in range(1, 12):
+        publish(world, make_pub(world, title=f"关于发放第{n}批高龄津贴的通知", doc_number=""))
+    process_outbox()
+    page: Any = new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.goto(live_server.url + "/search/?q=高龄津贴&year=2026")
+    assert page.locator("article.search-hit").count() == 10
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / "search-targets-phone.png", full_page=True)
+
+    targets = page.evaluate(
+        _SMALL_TARGETS,
+        [
+            ".search-facets summary",
+            ".search-facets li a",
+            ".search-sort a",
+            "a.search-chip",
+            ".search-jump a",
+            ".pagination a",
+            "form[role=search] button",
+        ],
+    )
+    found = {t["sel"] for t in targets}
+    assert {".search-facets li a", ".search-sort a", "a.search-chip", ".pagination a"} <= found
+    assert [t for t in targets if t["h"] < 44] == []
+
+    # Found by its 文号: the long title wraps inside the page.
+    page.goto(live_server.url + "/search/?q=示范县人力资源和社会保障局人社发〔2026〕123456号")
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / "search-long-title-phone.png")
+    hit = page.locator("article.search-hit").first
+    assert "ABCDEFGHIJ" in hit.inner_text()
+    box = hit.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert hit.locator("h2 a").evaluate("el => el.getClientRects().length") > 1
+    dates = page.locator("article.search-hit time").evaluate_all(
+        "els => els.map(el => el.getClientRects().length)"
+    )
+    assert dates and set(dates) == {1}
+
+    # The button beside the box, not on a line of its own.
+    field = page.get_by_role("searchbox", name="检索词").bounding_box()
+    button = page.locator("form[role=search] button").bounding_box()
+    assert abs(field["y"] - button["y"]) < 2
+
+    # Zero results with a suggestion: the suggestion is a target too.
+    page.goto(live_server.url + "/search/?q=高龄津帖")
+    suggest = page.locator(".search-suggest a")
+    if suggest.count():
+        assert suggest.first.bounding_box()["height"] >= 44

@@ -92,6 +92,22 @@ def test_phone_users_can_jump_from_the_count_to_the_filters(client, corpus) -> N
     assert 'id="search-filters"' not in html and ">筛选</h2>" not in html
 
 
+def test_sort_chosen_filters_and_dates_are_their_own_targets(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """On a phone the sort links sat at the end of the count's line (日期 broke into 日 / 期)
+    and a date broke at its hyphen: the sort is its own line of finger-sized links, a chosen
+    filter a chip, a date one <time>."""
+    r = client.get(URL, {"q": "低保", "category": "政策文件"})
+    html = r.content.decode()
+    assert '<p class="muted search-count">找到 2 条结果' in html
+    assert re.search(
+        r'<p class="muted search-sort">排序：<strong>相关度</strong> \| <a href="[^"]*sort=date',
+        html,
+    )
+    assert 'class="tag search-chip" aria-label="取消信息类别筛选"' in html
+    day = r.context["outcome"].hits[0].published_on.isoformat()
+    assert f'<time datetime="{day}">{day}</time>' in html
+
+
 def test_page_within_one_body(client, corpus, world) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "低保", "body": world.body_b.credit_code})
     html = r.content.decode()

@@ -133,14 +133,19 @@ def _hits_html(hits: list[ResultHit]) -> SafeString:
             if h.repealed
             else ""
         )
-        meta = [h.body_name, h.doc_number, h.published_on.isoformat() if h.published_on else ""]
+        meta = [escape(h.body_name), escape(h.doc_number)]
+        if h.published_on:
+            # A <time> the page keeps on one line: 2026-11-22 broke at its hyphen into
+            # "2026-" / "11-22" on a phone in 大字号.
+            day = h.published_on.isoformat()
+            meta.append(f'<time datetime="{day}">{day}</time>')
         if not h.repealed:
-            meta.append(h.validity_label)
+            meta.append(escape(h.validity_label))
         parts.append(
             f'<article class="search-hit"><h2 class="search-title">{pinned}'
             f'<a href="{escape(h.url or "#")}">{h.title_html}</a>{repealed}</h2>'
             f"<p>{h.snippet_html}</p>"
-            f'<p class="muted">{escape(" · ".join(m for m in meta if m))}</p></article>'
+            f'<p class="muted">{" · ".join(m for m in meta if m)}</p></article>'
         )
     return mark_safe("\n".join(parts))  # noqa: S308 — escaped above
 
