@@ -276,3 +276,47 @@ def test_phone_targets_are_finger_sized_and_long_lines_wrap(  # type: ignore[no-
     suggest = page.locator(".search-suggest a")
     if suggest.count():
         assert suggest.first.bounding_box()["height"] >= 44
+
+
+def test_keyboard_skip_link_label_and_the_typed_query_kept(  # type: ignore[no-untyped-def]
+    world, tantivy, live_server, new_page
+) -> None:
+    """By keyboard alone on a phone: the skip link leads into the page, the next stops are
+    the breadcrumb and the labelled search box (with a visible focus ring); Enter searches,
+    and the box keeps exactly what was typed — a 文号 with its 〔〕 — and the results are
+    the next stops after the box."""
+    publish(
+        world,
+        make_pub(world, title="关于做好高龄津贴发放工作的通知", doc_number="示民发〔2026〕7号"),
+    )
+    process_outbox()
+    page: Any = new_page(viewport=PHONE)
+    page.goto(live_server.url + "/search/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到主要内容"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "首页"
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => { const el = document.activeElement;
+                   return {id: el.id, label: el.labels[0].textContent,
+                           ring: getComputedStyle(el).boxShadow}; }"""
+    )
+    assert focused["id"] == "search-q" and focused["label"] == "检索词"
+    assert focused["ring"] != "none"
+    page.keyboard.type("示民发〔2026〕7号")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert page.get_by_role("searchbox", name="检索词").input_value() == "示民发〔2026〕7号"
+    hits = page.locator("article.search-hit")
+    assert hits.count() == 1
+    page.get_by_role("searchbox", name="检索词").focus()
+    page.keyboard.press("Tab")  # 检索
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "日期"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("筛选（")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('article.search-hit') !== null")

@@ -155,6 +155,9 @@ def test_zero_result_help(client, corpus) -> None:  # type: ignore[no-untyped-de
     r = client.get(URL, {"q": "低包"})
     html = r.content.decode()
     assert "没有找到" in html and "试试" in html and ">低保</a>" in html
+    # The way on when search cannot help: browse, or ask for the information (依申请公开).
+    assert f'<a href="{reverse("portal:disclosure_platform")}">政府信息公开平台</a>' in html
+    assert f'可以<a href="{reverse("portal:foi_apply")}">依申请公开</a>' in html
 
 
 @pytest.mark.parametrize(
