@@ -658,6 +658,12 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
     return [function(item) for item in chunk]
 
 
+# Chunks queued per worker by map_in_workers. With 2 the workers sat idle during each COPY of a
+# PostgreSQL rebuild: 100,000 documents, 2 workers, three runs each: 2,755 docs/s with 2,
+# 2,893 with 8, 2,918 with 16 (bench/results/20261122T0600Z-search-session11.md).
+INFLIGHT_PER_WORKER = 8
+
+
 def map_in_workers(
     function: Callable[[T], R], items: Iterable[T], *, workers: int = 1, chunk: int = 200
 ) -> Iterator[R]:
@@ -684,11 +690,13 @@ def map_in_workers(
 
     _POOL_FUNCTION = function
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        # At most 2 chunks per worker in flight: bounded memory however long the input.
+        # At most INFLIGHT_PER_WORKER chunks per worker in flight: bounded memory however long
+        # the input, and enough queued work that the workers keep going while the caller is
+        # busy with results (a PostgreSQL rebuild's COPY of 2,000 rows).
         inflight: deque[Any] = deque()
         for part in chunks():
             inflight.append(pool.apply_async(_run_chunk, (part,)))
-            if len(inflight) >= 2 * workers:
+            if len(inflight) >= INFLIGHT_PER_WORKER * workers:
                 yield from inflight.popleft().get()
         while inflight:
             yield from inflight.popleft().get()
