@@ -660,7 +660,7 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
 
 # Chunks queued per worker by map_in_workers. With 2 the workers sat idle during each COPY of a
 # PostgreSQL rebuild: 100,000 documents, 2 workers, three runs each: 2,755 docs/s with 2,
-# 2,893 with 8, 2,918 with 16 (bench/results/20261122T0600Z-search-session11.md).
+# 2,893 with 8, 2,918 with 16 (bench/results/20261122T0530Z-search-session11.md).
 INFLIGHT_PER_WORKER = 8
 
 
