@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
 
         from yangguang.core import nav
         from yangguang.core.models import OutboxMessage
-        from yangguang.search import access, registry  # noqa: F401  (register actions)
+        from yangguang.search import access, checks, registry  # noqa: F401  (register actions, checks)
         from yangguang.search.indexing import on_outbox_saved
 
         post_save.connect(on_outbox_saved, sender=OutboxMessage, dispatch_uid="search-outbox")

@@ -26,6 +26,7 @@ from yangguang.core.models import OutboxMessage
 from yangguang.search import registry
 from yangguang.search.backends import get_backend
 from yangguang.search.backends.base import (
+    INDEX_FORMAT,
     IndexBusy,
     SearchBackend,
     SearchDocument,
@@ -187,3 +188,25 @@ def rebuild(
     while late and process_outbox(ids=late, backend=backend):
         pass
     return n
+
+
+REBUILD_COMMAND = "python manage.py rebuild_search_index"
+
+
+def rebuild_advice(backend: SearchBackend | None = None) -> str:
+    """Why the index should be rebuilt now, for operators (the `search.W001` check, the
+    dictionary page); "" when it need not be. An index written in an earlier INDEX_FORMAT
+    (an upgrade) still serves, but lacks what the current code looks for; an empty index beside
+    public documents (a new machine, a deleted VAR_DIR) finds nothing at all."""
+    backend = backend or get_backend()
+    if not backend.has_documents():
+        public = sum(source.count() for source in registry.all_sources())
+        if public:
+            return f"检索索引是空的，而数据库中有 {public} 条公开信息，检索找不到它们：请运行 {REBUILD_COMMAND}。"
+        return ""
+    if backend.index_format() < INDEX_FORMAT:
+        return (
+            "检索索引由较早的版本建立，缺少当前版本检索所用的内容（如索引号后段码、文号的各种写法、"
+            f"管理员添加的词语的拆分）：请运行一次 {REBUILD_COMMAND}。"
+        )
+    return ""

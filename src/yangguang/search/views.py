@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from yangguang.core.params import int_param
 from yangguang.orgs.access import can
 from yangguang.search import registry, services
+from yangguang.search.indexing import rebuild_advice
 from yangguang.search.models import SearchTerm, SynonymGroup
 from yangguang.search.params import SearchParams, first_value, parse_params
 from yangguang.search.service import (
@@ -272,5 +273,6 @@ def dictionary(request: HttpRequest) -> HttpResponse:
             "term_value": term_value,
             "synonym_value": synonym_value,
             "confirming": confirming,
+            "rebuild_advice": rebuild_advice(),
         },
     )

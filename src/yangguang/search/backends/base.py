@@ -246,6 +246,16 @@ INTERPRETATION_FACTOR = 0.7
 REPEALED_VALUES = frozenset({"repealed", "expired", "invalid", "废止", "失效", "已废止", "已失效"})
 
 
+# What documents are indexed as (keys, tokens, fields) changes with the code now and then; an
+# index written before the current format lacks what queries now look for, until a rebuild.
+# Each engine records the format it wrote (indexing.rebuild_advice tells operators):
+#   2 — before formats were recorded;
+#   3 — the 索引号's 后段码 and the 第/leading-zero forms of document numbers as pin keys,
+#       administrators' words indexed with their built-in tokens too (session 10).
+INDEX_FORMAT = 3
+UNRECORDED_FORMAT = 2
+
+
 class SearchBackend(ABC):
     name: str = ""
 
@@ -266,6 +276,14 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def count(self) -> int: ...
+
+    def has_documents(self) -> bool:
+        return self.count() > 0
+
+    @abstractmethod
+    def index_format(self) -> int:
+        """The INDEX_FORMAT the index was written in: set when an empty index is created and
+        by every rebuild (UNRECORDED_FORMAT for an index older than the record)."""
 
     def replace_all(self, docs: Iterable[SearchDocument], *, workers: int = 1) -> int:
         """Replace the whole index with `docs` (a rebuild). Engines override this to swap

@@ -33,7 +33,9 @@ from typing import Any
 from django.db import connection, transaction
 
 from yangguang.search.backends.base import (
+    INDEX_FORMAT,
     STORED_TEXT_CHARS,
+    UNRECORDED_FORMAT,
     EngineHit,
     EngineQuery,
     EngineResult,
@@ -110,6 +112,10 @@ CREATE_SQL = [
     f"CREATE INDEX IF NOT EXISTS {TABLE}_sample ON {TABLE} USING gin (tsv) "
     f"WITH (fastupdate = off) WHERE {SAMPLE_PREDICATE}",
 ]
+# The INDEX_FORMAT the rows were written in, as the table's comment (it follows the table through
+# the rebuild's rename): set by each rebuild and, on an empty table, by migration 0006.
+FORMAT_SQL = f"COMMENT ON TABLE {{table}} IS 'yangguang search index format {INDEX_FORMAT}'"
+_FORMAT_COMMENT = re.compile(r"yangguang search index format (\d+)")
 INDEX_SUFFIXES = ("gin", "title_gin", "docnums", "date", "body", "sample", "pkey")
 # Migration 0003: tables created by 0002 before the title column existed.
 UPGRADE_SQL = [
@@ -360,6 +366,7 @@ class PostgresBackend(SearchBackend):
                 cur.execute(
                     f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING COMPRESSION)"
                 )
+                cur.execute(FORMAT_SQL.format(table=new))
                 n = self._load(cur, new, docs, workers)
             indexes = [
                 sql.replace(f" ON {TABLE} ", f" ON {new} ").replace(
@@ -413,10 +420,23 @@ class PostgresBackend(SearchBackend):
             cur.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
             return int(cur.fetchone()[0])
 
+    def has_documents(self) -> bool:
+        # Not count(): at 1 M rows that reads every row's visibility.
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE})")  # noqa: S608
+            return bool(cur.fetchone()[0])
+
     def size_bytes(self) -> int:
         with connection.cursor() as cur:
             cur.execute("SELECT pg_total_relation_size(%s)", [TABLE])
             return int(cur.fetchone()[0] or 0)
+
+    def index_format(self) -> int:
+        with connection.cursor() as cur:
+            cur.execute("SELECT obj_description(%s::regclass, 'pg_class')", [TABLE])
+            row = cur.fetchone()
+        found = _FORMAT_COMMENT.fullmatch((row[0] if row else None) or "")
+        return int(found.group(1)) if found else UNRECORDED_FORMAT
 
     def generation(self) -> str | None:
         """The shared write stamp and today's date (the rank multiplier's recency is computed

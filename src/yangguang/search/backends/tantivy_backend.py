@@ -39,9 +39,11 @@ from typing import Any
 import tantivy
 
 from yangguang.search.backends.base import (
+    INDEX_FORMAT,
     NUMBER_BOOST,
     STORED_TEXT_CHARS,
     TITLE_BOOST,
+    UNRECORDED_FORMAT,
     EngineHit,
     EngineQuery,
     EngineResult,
@@ -60,6 +62,7 @@ from yangguang.search.query import And, Node, Phrase, Term, terms_of
 from yangguang.search.segment import Segmenter, get_segmenter
 
 SCHEMA_VERSION = "2"  # 2: title tokens in `text`, `rank`, `sample`
+FORMAT_FILE = "index-format"  # the INDEX_FORMAT the index was written in (base.py)
 PHRASE_SLOP = 2  # search-mode sub-words sit between the words of a phrase
 PHRASE_BOOST = 3.0  # a phrase whose tokens are side by side: what was quoted, as written
 FACET_SIZE = 30
@@ -117,9 +120,12 @@ class TantivyBackend(SearchBackend):
         self.path = Path(path)
         self.index_dir = self.path / f"v{SCHEMA_VERSION}"
         self.index_dir.mkdir(parents=True, exist_ok=True)
+        created = not (self.index_dir / "meta.json").exists()
         self.schema = _schema()
         self._segmenter = segmenter
         self._index = self._open()
+        if created:  # whatever is indexed into it from now on is in the current format
+            self._write_format()
         self._local = threading.local()
         self._generation = ""
         self.today = dt.date.today  # overridable in tests/bench
@@ -237,8 +243,19 @@ class TantivyBackend(SearchBackend):
                     self._install_parts(parts)
                 finally:
                     shutil.rmtree(build, ignore_errors=True)
+        self._write_format()
         self._drop_old_versions()
         return n
+
+    def _write_format(self) -> None:
+        # Beside tantivy's files: its garbage collector deletes only the files it manages.
+        _replace_file(self.index_dir / FORMAT_FILE, str(INDEX_FORMAT))
+
+    def index_format(self) -> int:
+        try:
+            return int((self.index_dir / FORMAT_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return UNRECORDED_FORMAT
 
     def _install_parts(self, parts: list[Path]) -> None:
         """Make the segments of the part indexes (same schema) this index's only segments:
