@@ -251,6 +251,9 @@ def test_phone_targets_are_finger_sized_and_long_lines_wrap(  # type: ignore[no-
     found = {t["sel"] for t in targets}
     assert {".search-facets li a", ".search-sort a", "a.search-chip", ".pagination a"} <= found
     assert [t for t in targets if t["h"] < 44] == []
+    # The breadcrumb (every page) at least the 24 px of WCAG 2.5.8: its 首页 was 21 px high.
+    [crumb] = page.evaluate(_SMALL_TARGETS, [".breadcrumb a"])
+    assert crumb["h"] >= 24
 
     # Found by its 文号: the long title wraps inside the page.
     page.goto(live_server.url + "/search/?q=示范县人力资源和社会保障局人社发〔2026〕123456号")
