@@ -572,11 +572,11 @@ def _suggestions(
 ) -> list[str]:
     """您是不是要找 / the zero-result help's 试试: the query with a common misspelling corrected
     (SPELLING_VARIANTS) and, trying up to `homophones` corrections, with a character replaced
-    by one read the same (spelling.py: 低宝 → 低保) — each only when it finds something; a homophone correction only
-    when its words are found together (残基人证 finds 人证 alone), the one finding most first.
-    Not the query's synonyms or its words alone: the query already searched for its synonyms
-    and, when all its words together found nothing, for each of them (the OR fallback), so
-    those links led to another empty page."""
+    by one read the same (spelling.py: 低宝 → 低保) — each only when it finds something; a
+    homophone correction only when its words are found together (残基人证 finds 人证 alone),
+    the one finding most first. Not the query's synonyms or its words alone: the query already
+    searched for its synonyms and, when all its words together found nothing, for each of them
+    (the OR fallback), so those links led to another empty page."""
     raw = pq.raw.strip()
     out: list[str] = []
     for wrong, right in SPELLING_VARIANTS.items():
