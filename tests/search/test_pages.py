@@ -51,6 +51,42 @@ def test_page_shows_highlighted_hits_and_facets(client, corpus) -> None:  # type
     assert 'name="viewport"' in html
 
 
+def test_page_says_which_synonyms_were_searched_and_offers_the_word_alone(  # type: ignore[no-untyped-def]
+    client, corpus, engine: SearchBackend
+) -> None:
+    """低保 also finds 最低生活保障 (the built-in synonym group): the page says so, and its link
+    searches 低保 alone — quoted, so not expanded — keeping the other words and filters."""
+    corpus.add(40, "最低生活保障资金发放公示", "资金已按月发放。", category="政策文件")
+    index_all(engine, corpus)
+    html = client.get(URL, {"q": "低保", "category": "政策文件"}).content.decode()
+    assert "“低保”也查找了：最低生活保障。" in html
+    link = re.search(r'<a href="(\?[^"]+)">只查找“低保”</a>', html)
+    assert link is not None
+    url = link.group(1).replace("&amp;", "&")
+    assert "category=" in url and "page=" not in url
+    found = client.get(URL + url).content.decode()
+    assert "也查找了" not in found and "资金已按月发放" not in found
+    assert "城乡<mark>低保</mark>标准" in found and "<mark>低保</mark>审批" in found
+    # The API says the same.
+    data = client.get("/api/v1/search", {"q": "低保 标准"}).json()
+    assert data["expansions"] == [
+        {"word": "低保", "also": ["最低生活保障"], "literal_q": '"低保" 标准'}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "total"),
+    [
+        ({"q": "值班安排"}, 27),  # no synonyms
+        ({"q": "低保", "year": "1999"}, 0),  # synonyms, but nothing found: the help instead
+    ],
+)
+def test_no_synonym_line_without_synonyms_or_results(client, corpus, params, total) -> None:  # type: ignore[no-untyped-def]
+    assert "也查找了" not in client.get(URL, params).content.decode()
+    data = client.get("/api/v1/search", params).json()
+    assert data["expansions"] == [] and data["total"] == total
+
+
 def test_page_marks_a_typed_word_whole(client, engine: SearchBackend, memo: MemorySource) -> None:  # type: ignore[no-untyped-def]
     """充电桩 is cut 充电 + 桩 and a lone 桩 is not marked: the title showed <mark>充电</mark>桩."""
     memo.add(1, "关于加快建设电动汽车充电桩的通知", "各乡镇：充电桩建设进度每月报送。")

@@ -10,7 +10,7 @@ from yangguang.core.models import AuditEvent
 from yangguang.core.text import tidy_number
 from yangguang.search import segment, services
 from yangguang.search.models import SearchTerm, SynonymGroup
-from yangguang.search.query import And, Or, Phrase, Term, parse, terms_of
+from yangguang.search.query import And, Or, Phrase, Term, literal_query, parse, terms_of
 from yangguang.search.segment import (
     BUILTIN_TERMS,
     Dictionary,
@@ -306,6 +306,30 @@ def test_broader_word_finds_its_narrower_words_one_way() -> None:
     assert parse("社会保险", Segmenter(Dictionary(narrower={}))).expansions == {
         "社会保险": ["社保"]
     }
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "literal"),
+    [
+        ("低保", "低保", '"低保"'),
+        ("低保 审核", "低保", '"低保" 审核'),
+        ("低保审核", "低保", '"低保" 审核'),  # typed as one chunk: the word is quoted inside it
+        ("城市低保", "低保", '城市 "低保"'),
+        # Other quoted phrases stay phrases (typed with Chinese quotes, written back with ").
+        ("医保“报销 流程”", "医保", '"医保" "报销 流程"'),
+        ("“医保” 医保", "医保", '"医保" "医保"'),  # the unquoted one is the one expanded
+        ("社会救助 通知", "社会救助", '"社会救助" 通知'),  # a broader word: its narrower ones
+        ("审核", "低保", ""),  # not typed
+        ("ＤＢ 低保", "db", ""),  # normalised from another form: not findable in what was typed
+    ],
+)
+def test_literal_query_finds_the_word_alone(raw: str, word: str, literal: str) -> None:
+    """A quoted word is not expanded (query.parse): the page's 只查找“低保” link."""
+    seg = Segmenter()
+    assert literal_query(raw, word, seg) == literal
+    if literal:
+        pq = parse(literal, seg)
+        assert word not in pq.expansions and word in pq.phrases
 
 
 def test_spaced_synonym_is_matched_as_its_words_and_keeps_the_index_tokens() -> None:

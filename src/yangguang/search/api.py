@@ -58,6 +58,12 @@ class FacetOut(Schema):
     selected: bool
 
 
+class ExpansionOut(Schema):
+    word: str = Field(..., description="检索词")
+    also: list[str] = Field(..., description="同时查找的同义词及下位词")
+    literal_q: str = Field(..., description="只查找该词本身的检索式（加引号）；无则为空")
+
+
 class SearchOut(Schema):
     q: str
     total: int
@@ -71,6 +77,7 @@ class SearchOut(Schema):
     mode: str
     notices: list[str]
     suggestions: list[str]
+    expansions: list[ExpansionOut] = Field(description="有结果时：哪些检索词同时查找了同义词")
     took_ms: float
     hits: list[HitOut]
     facets: dict[str, list[FacetOut]]
@@ -97,6 +104,10 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object
         "mode": outcome.mode,
         "notices": sp.notices + outcome.notices,
         "suggestions": outcome.suggestions,
+        "expansions": [
+            {"word": e.word, "also": list(e.also), "literal_q": e.literal_q}
+            for e in outcome.expansions
+        ],
         "took_ms": round(outcome.took_ms, 2),
         "hits": [
             {**h.__dict__, "title_html": str(h.title_html), "snippet_html": str(h.snippet_html)}

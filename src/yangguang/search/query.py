@@ -210,6 +210,26 @@ def parse(raw: str, segmenter: Segmenter | None = None) -> ParsedQuery:
     return pq
 
 
+def literal_query(raw: str, word: str, segmenter: Segmenter | None = None) -> str:
+    """`raw` with `word` quoted where it was typed, so that it finds the word alone, not its
+    synonyms (a quoted phrase is not expanded): 低保 审核 → "低保" 审核. Empty when the word
+    was not typed as such (normalised from another form) or quoting does not change what the
+    query finds for it."""
+    parts = _QUOTES.split(raw)
+    # _QUOTES has one group: even parts were typed outside quotes, odd ones inside.
+    for i in range(0, len(parts), 2):
+        at = parts[i].find(word)
+        if at < 0:
+            continue
+        outside = [f'"{p}"' if n % 2 else p for n, p in enumerate(parts)]
+        outside[i] = f'{parts[i][:at]} "{word}" {parts[i][at + len(word) :]}'
+        literal = " ".join(" ".join(outside).split())
+        if word not in parse(literal, segmenter).expansions:
+            return literal
+        return ""
+    return ""
+
+
 def _typed_with_neighbours(seg: Segmenter, text: str, words: list[str]) -> list[str]:
     """The query words typed side by side, joined, wherever a single character is among them
     (充电桩 → 充电 + 桩 → 充电桩; 公租房 → 公 + 租房; 电动汽车充电桩 → 充电桩 and the whole), for

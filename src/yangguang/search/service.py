@@ -38,7 +38,7 @@ from yangguang.search.backends.base import (
     title_key,
 )
 from yangguang.search.highlight import mark, snippet
-from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, parse
+from yangguang.search.query import MAX_PHRASES, MAX_WORDS, ParsedQuery, literal_query, parse
 from yangguang.search.segment import (
     SPELLING_VARIANTS,
     get_segmenter,
@@ -110,6 +110,16 @@ class ResultHit:
     pinned_label: str = ""  # 文号匹配 / 索引号匹配: which number typed put it first
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """A query word that also found other words — its synonyms, or narrower words (社会救助:
+    最低生活保障 …) — and `literal_q`, the query that finds the word alone ("" if none)."""
+
+    word: str
+    also: tuple[str, ...]
+    literal_q: str
+
+
 @dataclass
 class SearchOutcome:
     q: str
@@ -132,6 +142,9 @@ class SearchOutcome:
     hidden: int = 0  # hits dropped by the visibility re-check
     # Nothing found with the filters: how many the same words find without them (else None).
     unfiltered_total: int | None = None
+    # Words that also found their synonyms, said on the page so that a citizen who typed 低保
+    # knows why the results say 最低生活保障, and can search the word alone.
+    expansions: list[Expansion] = field(default_factory=list)
 
     @property
     def has_previous(self) -> bool:
@@ -360,6 +373,12 @@ def run_search(
             out.notices.append(
                 f"在所选筛选条件下没有结果；不加筛选条件可找到 {out.unfiltered_total} 条。"
             )
+
+    if out.total:
+        out.expansions = [
+            Expansion(word, tuple(also), literal_query(pq.raw, word))
+            for word, also in pq.expansions.items()
+        ]
 
     # Also with results: 低包 审核 found 审核 alone (the OR fallback) and offered nothing.
     def found(q: str, together: bool) -> int:

@@ -27,6 +27,7 @@ from yangguang.search.service import (
 )
 
 FACET_SHOWN = 10  # values per facet group on the page (the API returns them all)
+EXPANSIONS_SHOWN = 5  # words named per expanded query word (社会救助 finds eight more)
 _CURRENT = ' aria-current="true"'
 FILTER_KEYS = (
     *("q", "body", "region", "category", "theme", "year", "validity", "source", "sort"),
@@ -101,6 +102,15 @@ def search(request: HttpRequest) -> HttpResponse:
         "whole_region_url": url_with(body="", region="", page=""),
         "unfiltered_url": "?" + urlencode({"q": outcome.q}),
         "suggestion_links": [{"q": s, "url": url_with(q=s, page="")} for s in outcome.suggestions],
+        "expansions": [
+            {
+                "word": e.word,
+                "also": "、".join(e.also[:EXPANSIONS_SHOWN])
+                + (f" 等 {len(e.also)} 个词" if len(e.also) > EXPANSIONS_SHOWN else ""),
+                "literal_url": url_with(q=e.literal_q, page="") if e.literal_q else "",
+            }
+            for e in outcome.expansions
+        ],
     }
     return render(request, "search/results.html", context)
 
