@@ -245,6 +245,22 @@ def test_term_added_after_indexing_still_matches(
     assert ids(run_search("秸秆禁烧")) == [1]
 
 
+@pytest.mark.parametrize("q", ["秸秆禁烧", "秸秆禁烧 通知", "关于秸秆禁烧"])
+def test_a_term_added_after_indexing_matches_older_documents_only_where_it_is_written(
+    engine: SearchBackend, memo: MemorySource, world, q: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Older documents hold the added word's parts (秸秆 禁烧): they match where the parts are
+    side by side, as the word was written — not where they are apart (秸秆还田 … 全面禁烧)."""
+    from yangguang.search import services
+
+    memo.add(1, "关于做好秸秆禁烧工作的通知", FILLER)
+    memo.add(2, "关于秸秆还田的通知", FILLER + "城区全面禁烧。")
+    index_all(engine, memo)
+    services.term_add(actor=world.admin, word="秸秆禁烧")
+    out = run_search(q)
+    assert out.mode == "and" and ids(out) == [1]
+
+
 def test_quoted_phrase_with_a_term_added_after_indexing_still_matches(
     engine: SearchBackend, memo: MemorySource, world
 ) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import Any
 
@@ -220,20 +221,39 @@ def to_tsquery_text(node: Node, weight: str = "") -> str:
     return "(" + joiner.join(to_tsquery_text(i, weight) for i in node.items) + ")"
 
 
-def _phrases(node: Node | None, in_or: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class _TextCheck:
+    """A phrase every match must contain; `or_token`: unless it holds this token."""
+
+    text: str
+    or_token: str | None = None
+
+
+def _phrases(node: Node | None, in_or: bool = False) -> list[_TextCheck]:
     """Phrases every match must contain (those not under an OR)."""
-    if node is None:
+    if node is None or in_or or isinstance(node, Term):
         return []
     if isinstance(node, Phrase):
-        return [] if in_or else [node.text]
-    if isinstance(node, Term):
-        return []
-    texts = {i.text for i in node.items if isinstance(i, Phrase)}
-    if isinstance(node, Or) and len(texts) == 1 and all(isinstance(i, Phrase) for i in node.items):
-        # One quoted phrase cut two ways (as now and as the built-in dictionary cut it,
-        # query._phrase_node): the same text either way.
-        return [] if in_or else [texts.pop()]
-    return [p for i in node.items for p in _phrases(i, in_or or isinstance(node, Or))]
+        return [_TextCheck(node.text)]
+    if isinstance(node, Or):
+        # One word or quoted phrase cut two ways: as now (a token, or a phrase) and as the
+        # built-in dictionary cut it, which documents indexed before an administrator added
+        # the word hold (query._word_node, query._phrase_node). The same text either way: an
+        # older document matches where the parts are side by side, as tantivy's phrase does,
+        # not wherever they are (秸秆还田 … 全面禁烧 for 秸秆禁烧).
+        texts = {_cut_text(i) for i in node.items}
+        if len(texts) == 1 and any(isinstance(i, Phrase) for i in node.items):
+            text = texts.pop()
+            if text is not None:
+                return [_TextCheck(text, text if Term(text) in node.items else None)]
+    return [p for i in node.items for p in _phrases(i, isinstance(node, Or))]
+
+
+def _cut_text(node: Node) -> str | None:
+    """The text of a word's or phrase's cut: a phrase, or a single token (query._tokens_node)."""
+    if isinstance(node, Phrase):
+        return node.text
+    return node.token if isinstance(node, Term) else None
 
 
 class PostgresBackend(SearchBackend):
@@ -457,9 +477,14 @@ class PostgresBackend(SearchBackend):
         if tsq is not None:
             clauses.append(match.replace("{q}", "to_tsquery('simple', %s)"))
             params += [tsq] * match.count("{q}")
-            for phrase in _phrases(q.node):
-                clauses.append("strpos(lower(title || ' ' || text), %s) > 0")
-                params.append(phrase)
+            for check in _phrases(q.node):
+                written = "strpos(lower(title || ' ' || text), %s) > 0"
+                if check.or_token is None:
+                    clauses.append(written)
+                else:  # indexed with the token (after the addition), or written out
+                    clauses.append(f"(tsv @@ to_tsquery('simple', %s) OR {written})")
+                    params.append(_lexeme(check.or_token))
+                params.append(check.text)
         f: Filters = q.filters
         if f.body_ids:
             clauses.append("body_id = ANY(%s)")
