@@ -155,15 +155,15 @@ def test_phone_shows_results_first_and_reaches_the_filters(  # type: ignore[no-u
     _no_horizontal_overflow(page)
     page.screenshot(path=screenshot_dir / f"search-filters-link-phone-{font}.png")
 
-    # Keyboard from the search box: the button, the sort, the jump link, then the first
-    # result — no facet on the way.
+    # Keyboard from the search box: the button, the sort, the scope, the jump link, then the
+    # first result — no facet on the way.
     page.get_by_role("searchbox", name="检索词").focus()
     reached = []
-    for _ in range(4):
+    for _ in range(5):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.textContent.trim()"))
-    assert reached[:2] == ["检索", "日期"] and reached[2].startswith("筛选（"), reached
-    assert reached[3] == first_hit.inner_text().strip(), reached
+    assert reached[:3] == ["检索", "日期", "仅标题"] and reached[3].startswith("筛选（"), reached
+    assert reached[4] == first_hit.inner_text().strip(), reached
 
     # Enter on the link scrolls to the filters and focuses them; Tab goes on into the
     # first group.
@@ -319,6 +319,8 @@ def test_keyboard_skip_link_label_and_the_typed_query_kept(  # type: ignore[no-u
     page.keyboard.press("Tab")  # 检索
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "日期"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "仅标题"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").startswith("筛选（")
     page.keyboard.press("Tab")

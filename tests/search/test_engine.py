@@ -199,6 +199,33 @@ def test_recency_is_a_mild_boost(engine: SearchBackend, memo: MemorySource) -> N
     assert got.index(2) < got.index(1)  # same text: the newer one first
 
 
+@pytest.mark.parametrize(
+    ("q", "in_title", "anywhere"),
+    [
+        ("低保", [1, 3], [1, 2, 3]),  # 3: 最低生活保障 in its title (the synonym)
+        ("低保 标准", [1], [1, 2]),
+        ('"城乡低保"', [1], [1]),
+        ("防汛", [2], [2]),
+        ("审批", [], [1, 2]),  # in texts only
+    ],
+)
+def test_title_scope_finds_the_words_in_titles_only(
+    engine: SearchBackend, memo: MemorySource, q: str, in_title: list[int], anywhere: list[int]
+) -> None:
+    """scope=title (Filters.in_title): the words, synonyms and phrases must be in the title;
+    the total and the facets count those documents only."""
+    memo.add(1, "关于调整城乡低保标准的通知", "各乡镇：审批流程见附件。", category="政策文件")
+    memo.add(2, "防汛工作通知", "低保对象优先转移，最低生活保障标准不变，审批从简。")
+    memo.add(3, "最低生活保障审核办法", FILLER, category="政策文件")
+    index_all(engine, memo)
+    out = run_search(q, filters=Filters(in_title=True))
+    assert sorted(ids(out)) == in_title and out.total == len(in_title)
+    categories = dict((v.value, v.count) for v in out.facets.get("category", []))
+    filed = len({1, 3} & set(in_title))  # the documents with a category
+    assert categories == ({"政策文件": filed} if filed else {})
+    assert sorted(ids(run_search(q))) == anywhere
+
+
 def test_synonyms_find_the_other_wording(engine: SearchBackend, memo: MemorySource) -> None:
     memo.add(1, "关于提高城乡最低生活保障标准的通知", FILLER)
     memo.add(2, "关于调整低保对象认定办法的通知", FILLER)

@@ -87,6 +87,32 @@ def test_no_synonym_line_without_synonyms_or_results(client, corpus, params, tot
     assert data["expansions"] == [] and data["total"] == total
 
 
+def test_title_scope_is_a_switch_beside_the_sort_and_is_kept(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """范围：全文 | 仅标题. Chosen, it shows as a chosen condition, stays when the citizen
+    searches again (the form carries it) and when sorting or paging; 全文 leaves it."""
+    r = client.get(URL, {"q": "低保"})
+    assert r.context["outcome"].total == 2
+    html = r.content.decode()
+    assert "范围：<strong>全文</strong>" in html
+    title_url = r.context["scope_title_url"]
+    r = client.get(URL + title_url)
+    html = r.content.decode()
+    assert sorted(h.id for h in r.context["outcome"].hits) == [1, 2]  # 低保, 最低生活保障
+    assert "<strong>仅标题</strong>" in html and "检索范围：仅标题 ×" in html
+    assert '<input type="hidden" name="scope" value="title">' in html
+    assert "scope=title" in r.context["sort_date_url"]
+    assert "scope=" not in r.context["scope_all_url"]
+    # In titles only, 流程 (in a text) is not found: the page says how many the texts hold.
+    r = client.get(URL, {"q": "流程", "scope": "title"})
+    html = r.content.decode()
+    assert r.context["outcome"].total == 0
+    assert "标题中没有找到与“流程”相关的信息" in html
+    assert "在全文中检索，查看 1 条结果" in html
+    assert client.get("/api/v1/search", {"q": "流程", "scope": "title"}).json()["notices"] == [
+        "标题中没有找到；在全文中检索可找到 1 条。"
+    ]
+
+
 def test_page_marks_a_typed_word_whole(client, engine: SearchBackend, memo: MemorySource) -> None:  # type: ignore[no-untyped-def]
     """充电桩 is cut 充电 + 桩 and a lone 桩 is not marked: the title showed <mark>充电</mark>桩."""
     memo.add(1, "关于加快建设电动汽车充电桩的通知", "各乡镇：充电桩建设进度每月报送。")
@@ -252,6 +278,8 @@ def test_a_misspelling_is_corrected_even_when_something_is_found(client, corpus)
         {"q": "低保", "sort": "random"},
         {"q": "低保", "per_page": "1000000"},
         {"q": "低保", "source": "secret"},
+        {"q": "低保", "scope": "body"},
+        {"scope": "title"},
     ],
 )
 def test_bad_input_gives_a_page_not_a_500(client, corpus, params) -> None:  # type: ignore[no-untyped-def]
@@ -304,6 +332,7 @@ def test_invisible_characters_and_emoji_around_words_are_ignored(
         ("region", "999999", "未找到指定的行政区划"),
         ("body", "91370000000000000X", "未找到指定的机构"),
         ("category", "x" * 500, "筛选条件“信息类别”无效"),
+        ("scope", "text", "检索范围无效，已在全文中检索。"),
     ],
 )
 def test_an_ignored_filter_is_not_shown_or_kept(client, corpus, param, value, notice) -> None:  # type: ignore[no-untyped-def]

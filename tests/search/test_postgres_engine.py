@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from tests.search.conftest import MemorySource, index_all, use_engine
 from yangguang.search.backends import postgres_backend, reset_backends
-from yangguang.search.backends.base import EngineQuery, SearchBackend
+from yangguang.search.backends.base import EngineQuery, Filters, SearchBackend
 from yangguang.search.query import parse
 from yangguang.search.service import RESULT_CACHE, run_search
 
@@ -65,6 +65,24 @@ def test_tiers_read_along_the_date_index(
     # Newest first over every match (a walk with an offset).
     assert ids(run_search("森林防火", sort="date", per_page=3)) == [8, 7, 6]
     assert ids(run_search("森林防火", sort="date", per_page=3, page=3)) == [2, 1]
+
+
+@pytest.mark.parametrize(("all_matches", "title_rows"), [(100, 4000), (0, 1), (0, 4000)])
+def test_title_scope_beyond_the_cap_is_the_title_tier_alone(
+    pg: SearchBackend, memo: MemorySource, monkeypatch, all_matches: int, title_rows: int
+) -> None:  # type: ignore[no-untyped-def]
+    """scope=title with more matches than COUNT_CAP: ranked in tiers, whose second tier
+    (matches outside the title) is empty — the text-only matches never follow."""
+    _eight(memo)
+    index_all(pg, memo)
+    monkeypatch.setattr(postgres_backend, "COUNT_CAP", 1)
+    monkeypatch.setattr(postgres_backend, "ALL_MATCHES", all_matches)
+    monkeypatch.setattr(postgres_backend, "WALK_TITLE_ROWS", title_rows)
+    title_only = Filters(in_title=True)
+    for sort in ("relevance", "date"):
+        out = run_search("森林防火", filters=title_only, sort=sort, per_page=3)
+        assert ids(out) == [5, 2] and out.capped
+        assert ids(run_search("森林防火", filters=title_only, sort=sort, per_page=1, page=2)) == [2]
 
 
 def test_the_sample_decides_a_query_is_capped(

@@ -25,6 +25,7 @@ class SearchQuery(Schema):
         "", description="有效性：valid 有效、expired 失效、repealed 废止、revised 已修订"
     )
     source: str = Field("", description="信息来源，如 publication（主动公开）")
+    scope: str = Field("all", description="检索范围：all 全文（默认）或 title 仅标题")
     sort: str = Field("relevance", description="relevance 按相关度（默认）或 date 按日期")
     page: str = Field(
         "1", description="页码，从 1 起；只列出前 1,000 条结果（每页 10 条时最多 100 页）"
@@ -87,7 +88,7 @@ class SearchOut(Schema):
 def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object]:
     """检索词默认须同时出现（都找不到时改为任一出现，并在 notices 中说明）；引号内为短语；完整的
     发文字号、索引号或标题对应的信息排在最前。筛选：body（统一社会信用代码）、region（区划代码）、
-    category、theme、year、validity；facets 给出各筛选取值及条数。无效参数不会被拒绝，而是忽略并
+    category、theme、year、validity，scope=title 只在标题中检索；facets 给出各筛选取值及条数。无效参数不会被拒绝，而是忽略并
     在 notices 中说明。"""
     sp = parse_params(params.dict())
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)

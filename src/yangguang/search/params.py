@@ -116,6 +116,13 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         sp.ignored.add("sort")
         sp.notices.append("排序方式无效，已按相关度排序。")
 
+    scope = first_value(params, "scope")
+    if scope == "title":
+        f.in_title = True
+    elif scope and scope != "all":
+        sp.ignored.add("scope")
+        sp.notices.append("检索范围无效，已在全文中检索。")
+
     body = first_value(params, "body")
     if body:
         found = (

@@ -142,6 +142,8 @@ class SearchOutcome:
     hidden: int = 0  # hits dropped by the visibility re-check
     # Nothing found with the filters: how many the same words find without them (else None).
     unfiltered_total: int | None = None
+    # Nothing found in the titles (Filters.in_title): how many the words find in the texts.
+    fulltext_total: int | None = None
     # Words that also found their synonyms, said on the page so that a citizen who typed 低保
     # knows why the results say 最低生活保障, and can search the word alone.
     expansions: list[Expansion] = field(default_factory=list)
@@ -364,6 +366,14 @@ def run_search(
     if not out.total and pq.empty:
         # Browsing by filters alone (an unknown 主题分类 from an old link): say why it is empty.
         out.notices.append("所选筛选条件下没有公开信息，请减少或更换筛选条件。")
+    elif not out.total and filters.in_title:
+        # Not in any title: how many the words find in the texts, with the same filters.
+        anywhere = replace(filters, in_title=False)
+        out.fulltext_total = _engine(
+            backend, replace(eq, node=pq.and_node(), filters=anywhere, facets=(), offset=0)
+        ).total
+        if out.fulltext_total:
+            out.notices.append(f"标题中没有找到；在全文中检索可找到 {out.fulltext_total} 条。")
     elif not out.total and filters.active():
         # Zero because of the filters (or a filter value that matches nothing): say so and how
         # many the words find alone, rather than "nothing about 低保" when 84 documents are.

@@ -31,7 +31,7 @@ EXPANSIONS_SHOWN = 5  # words named per expanded query word (社会救助 finds 
 _CURRENT = ' aria-current="true"'
 FILTER_KEYS = (
     *("q", "body", "region", "category", "theme", "year", "validity", "source", "sort"),
-    "per_page",
+    *("scope", "per_page"),
 )
 
 
@@ -78,6 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ("year", "年份"),
         ("validity", "有效性"),
         ("region", "区域"),
+        ("scope", "检索范围"),
     ):
         if base.get(key):
             active_filters.append(
@@ -99,6 +100,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "querystring_base": urlencode({k: v for k, v in base.items()}) + ("&" if base else ""),
         "sort_relevance_url": url_with(sort="", page=""),
         "sort_date_url": url_with(sort="date", page=""),
+        "scope_all_url": url_with(scope="", page=""),
+        "scope_title_url": url_with(scope="title", page=""),
         "whole_region_url": url_with(body="", region="", page=""),
         "unfiltered_url": "?" + urlencode({"q": outcome.q}),
         "suggestion_links": [{"q": s, "url": url_with(q=s, page="")} for s in outcome.suggestions],
@@ -121,6 +124,8 @@ def _chosen_label(key: str, value: str, sp: SearchParams, outcome: SearchOutcome
         return sp.region_name or value
     if key == "year":
         return f"{value}年"
+    if key == "scope":
+        return "仅标题"
     if key == "validity":
         return VALIDITY_LABELS.get(value, value)
     for v in outcome.facets.get(key, []):

@@ -106,6 +106,9 @@ class Filters:
     year: int | None = None
     validity: str = ""
     source: str = ""
+    # 只检索标题 (`scope=title`): the words must be in the title, as on most portals' search —
+    # a citizen who knows the title's words is not shown every text that mentions them.
+    in_title: bool = False
     from_region: bool = False  # body_ids are a region's bodies, not a body the user chose
 
     def active(self) -> bool:
@@ -116,6 +119,7 @@ class Filters:
             or self.year
             or self.validity
             or self.source
+            or self.in_title
         )
 
 

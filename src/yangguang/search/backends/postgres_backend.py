@@ -199,6 +199,12 @@ MATCH_TITLE = "title_tsv @@ {q}"
 MATCH_REST = "NOT title_tsv @@ {q} AND tsv @@ {q}"
 
 
+def _in_title(match: str) -> str:
+    """A word condition on the title's tsvector alone (Filters.in_title): MATCH becomes
+    MATCH_TITLE, and MATCH_REST — matches outside the title — nothing."""
+    return re.sub(r"(?<!\w)tsv\b", "title_tsv", match)
+
+
 def _walk_form(match: str) -> str:
     """The same condition as a function call, which no index can answer."""
     return re.sub(r"(\w+) @@ \{q\}", r"ts_match_vq(\1, {q})", match)
@@ -474,18 +480,20 @@ class PostgresBackend(SearchBackend):
         the tsquery (see the MATCH_* forms), then phrases and filters."""
         clauses: list[str] = []
         params: list[Any] = []
+        f: Filters = q.filters
         if tsq is not None:
+            match = _in_title(match) if f.in_title else match
             clauses.append(match.replace("{q}", "to_tsquery('simple', %s)"))
             params += [tsq] * match.count("{q}")
+            written = "strpos(lower(" + ("title" if f.in_title else "title || ' ' || text") + ")"
             for check in _phrases(q.node):
-                written = "strpos(lower(title || ' ' || text), %s) > 0"
                 if check.or_token is None:
-                    clauses.append(written)
+                    clauses.append(f"{written}, %s) > 0")
                 else:  # indexed with the token (after the addition), or written out
-                    clauses.append(f"(tsv @@ to_tsquery('simple', %s) OR {written})")
+                    tokens = "title_tsv" if f.in_title else "tsv"
+                    clauses.append(f"({tokens} @@ to_tsquery('simple', %s) OR {written}, %s) > 0)")
                     params.append(_lexeme(check.or_token))
                 params.append(check.text)
-        f: Filters = q.filters
         if f.body_ids:
             clauses.append("body_id = ANY(%s)")
             params.append(list(f.body_ids))

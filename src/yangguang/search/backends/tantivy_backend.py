@@ -355,16 +355,16 @@ class TantivyBackend(SearchBackend):
         terms = sorted(terms_of(node))
         return tantivy.Query.boolean_query([(should, self._term("title", t)) for t in terms])
 
-    def _exact_phrases(self, node: Node) -> list[tantivy.Query]:
+    def _exact_phrases(self, node: Node, field: str = "text") -> list[tantivy.Query]:
         """Optional clauses: each quoted phrase with its tokens side by side (slop 0), boosted —
         a phrase matches with PHRASE_SLOP, so 补贴…管理办法》的通知 matched "补贴办法的通知" and
         the one title that holds it exactly ranked last of 68."""
         if isinstance(node, Phrase):
-            exact = tantivy.Query.phrase_query(self.schema, "text", list(node.tokens), slop=0)
+            exact = tantivy.Query.phrase_query(self.schema, field, list(node.tokens), slop=0)
             return [tantivy.Query.boost_query(exact, PHRASE_BOOST)]
         if isinstance(node, Term):
             return []
-        return [q for item in node.items for q in self._exact_phrases(item)]
+        return [q for item in node.items for q in self._exact_phrases(item, field)]
 
     def _title_bonus(self, node: Node) -> tantivy.Query:
         """Optional clause: any query word in the title (scored only on documents that match)."""
@@ -404,18 +404,25 @@ class TantivyBackend(SearchBackend):
             if pins
             else None
         )
-        match = Q.all_query() if node is None else self._compile(node)
+        # Only the title (Filters.in_title): its short posting lists are what the broad
+        # query's first tier ranks anyway, so there are no tiers.
+        field = "title" if query.filters.in_title else "text"
+        match = Q.all_query() if node is None else self._compile(node, field)
         if pin is not None:
             match = Q.boolean_query([(should, match), (should, pin)])
         searcher = self._index.searcher()
         # Broad only if the index is big enough (doc_freq costs a fraction of a millisecond).
-        small = searcher.num_docs <= BROAD_MATCHES
-        estimate = 0.0 if node is None or small else self._estimate(searcher, node)
+        small = searcher.num_docs <= BROAD_MATCHES or query.filters.in_title
+        broad = not small and node is not None and self._estimate(searcher, node) > BROAD_MATCHES
         # Ranked by relevance and not in tiers, the top-hits search counts every match anyway
         # (count=True): the counting thread then needs no total of its own.
-        ranked_counts = node is not None and query.sort != "date" and estimate <= BROAD_MATCHES
+        ranked_counts = node is not None and query.sort != "date" and not broad
         # A pinned number's document may not hold the query's words; a whole title's does.
-        upper = searcher.num_docs if node is None else _upper(searcher, node) + bool(query.number)
+        upper = (
+            searcher.num_docs
+            if node is None
+            else _upper(searcher, node, field) + bool(query.number)
+        )
         # tantivy releases the GIL: count on the second core while the top hits are collected —
         # unless there is nothing to count (no facets asked, the ranked search counts).
         counting = (
@@ -439,10 +446,11 @@ class TantivyBackend(SearchBackend):
             )
             ranked_hits = [(float(score), addr) for score, addr in result.hits]
         else:
-            text = self._compile(node)
-            exact = [(should, q) for q in self._exact_phrases(node)]
-            ranked = Q.boolean_query([(must, text), (should, self._title_bonus(node)), *exact])
-            if estimate <= BROAD_MATCHES:
+            text = self._compile(node, field)
+            exact = [(should, q) for q in self._exact_phrases(node, field)]
+            bonus = [] if query.filters.in_title else [(should, self._title_bonus(node))]
+            ranked = Q.boolean_query([(must, text), *bonus, *exact])
+            if not broad:
                 if pin is not None:
                     ranked = Q.boolean_query(
                         [(should, ranked), (should, Q.boost_query(pin, NUMBER_BOOST))]
@@ -724,14 +732,14 @@ def _build_part(
     counts.put(n)
 
 
-def _upper(searcher: tantivy.Searcher, node: Node) -> int:
-    """At most how many documents match `node`: the rarest word of an AND, the sum for an OR
-    (a phrase: its rarest token)."""
+def _upper(searcher: tantivy.Searcher, node: Node, field: str = "text") -> int:
+    """At most how many documents match `node` in `field`: the rarest word of an AND, the sum
+    for an OR (a phrase: its rarest token)."""
     if isinstance(node, Term):
-        return int(searcher.doc_freq("text", node.token))
+        return int(searcher.doc_freq(field, node.token))
     if isinstance(node, Phrase):
-        return min(int(searcher.doc_freq("text", t)) for t in node.tokens)
-    parts = [_upper(searcher, item) for item in node.items]
+        return min(int(searcher.doc_freq(field, t)) for t in node.tokens)
+    parts = [_upper(searcher, item, field) for item in node.items]
     return min(parts) if isinstance(node, And) else sum(parts)
 
 
