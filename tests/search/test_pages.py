@@ -642,6 +642,22 @@ def test_a_page_past_the_end_gets_one_notice(client, corpus) -> None:  # type: i
     assert [n for n in notices if "页" in n] == ["共 3 页，已显示最后一页。"]
 
 
+@pytest.mark.parametrize("per_page", ["3", "6", "7", "10"])
+def test_the_last_page_counted_is_reachable(client, corpus, monkeypatch, per_page) -> None:  # type: ignore[no-untyped-def]
+    """Only the first MAX_RESULTS results can be paged to, in whole pages (service.py). With a
+    per_page that does not divide MAX_RESULTS the page counted 第 142 / 143 页 with a 下一页
+    link, and page 143 showed page 142 again, saying 最多可翻到第 142 页."""
+    monkeypatch.setattr("yangguang.search.service.MAX_RESULTS", 20)  # 27 documents match
+    first = client.get(URL, {"q": "防汛", "per_page": per_page}).context["outcome"]
+    last = client.get(URL, {"q": "防汛", "per_page": per_page, "page": first.num_pages})
+    outcome = last.context["outcome"]
+    assert outcome.page == first.num_pages == 20 // int(per_page)
+    assert not outcome.has_next and last.context["notices"] == []
+    assert len(outcome.hits) == int(per_page)
+    api = client.get("/api/v1/search", {"q": "防汛", "per_page": per_page}).json()
+    assert api["num_pages"] == first.num_pages
+
+
 def test_per_page_is_kept_in_the_links(client, corpus) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "防汛", "per_page": "5"})
     html = r.content.decode()

@@ -345,7 +345,7 @@ def run_search(
             out.notices.append("没有同时包含全部检索词的结果，以下是包含任一检索词的结果。")
     if result.total and not result.hits and page > 1:
         # Past the last page: show the last one.
-        last = max(1, -(-min(result.total, MAX_RESULTS) // per_page))
+        last = _last_page(result.total, per_page)
         if beyond_max:  # one notice: the last page is nearer than the limit
             out.notices.remove(beyond_max)
         out.notices.append(f"共 {last} 页，已显示最后一页。")
@@ -359,7 +359,7 @@ def run_search(
     out.capped = result.capped
     out.total_approximate = result.total_approximate
     out.facets_approximate = result.facets_approximate
-    out.num_pages = max(1, -(-min(out.total, MAX_RESULTS) // per_page)) if out.total else 0
+    out.num_pages = _last_page(out.total, per_page) if out.total else 0
     bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))
     out.hits = [_result_hit(h, pq, bodies) for h in hits[:per_page]]
     out.facets = _label_facets(result.facets, filters, bodies)
@@ -403,6 +403,13 @@ def run_search(
     out.suggestions = _suggestions(pq, found, homophones=tries)
     out.took_ms = (time.perf_counter() - started) * 1000
     return out
+
+
+def _last_page(total: int, per_page: int) -> int:
+    """The last page `total` results can be paged to: the pages of the first MAX_RESULTS that
+    are whole, as run_search clamps `page` to them (with 7 per page: 142; counting 143 pages
+    offered a 下一页 to a page 143 that showed page 142 again)."""
+    return max(1, min(-(-total // per_page), MAX_RESULTS // per_page))
 
 
 LAGGING_MAX = 500  # pending messages read per search (normally none are pending)
