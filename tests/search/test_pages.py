@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -707,6 +707,43 @@ def test_a_credit_code_as_the_query_lists_that_bodys_documents(client, corpus, w
     assert any(f"是{world.body_b.name}的统一社会信用代码" in n for n in api["notices"])
     # Not a body's code: searched as typed.
     assert client.get(URL, {"q": "91370000000000000X"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("extra", "kept"),
+    [
+        ({"category": "政策文件"}, {"category": ["政策文件"]}),
+        (
+            {"sort": "date", "per_page": "5", "page": "2"},
+            {"sort": ["date"], "per_page": ["5"], "page": ["2"]},
+        ),
+        ({"region": "370921"}, {"region": ["370921"]}),
+        # An unknown body (an old link) and the code typed: the code's body, not "all bodies".
+        ({"body": "91370000000000000X"}, {}),
+        ({"year": "abc"}, {"year": ["abc"]}),  # for the page to say it is ignored, as the API
+    ],
+)
+def test_a_credit_code_as_the_query_keeps_the_other_parameters(  # type: ignore[no-untyped-def]
+    client, corpus, world, extra, kept
+) -> None:
+    """The page redirects a credit code typed as the query to ?body=<code>, with the other
+    parameters as they are: it dropped them (category, sort, page …), so the page listed the
+    body's 28 documents where the API, asked the same, listed the 1 of the category; and with
+    an unknown body in the link the page's links lost the body and the query altogether (its
+    page 2 was the empty search page)."""
+    code = world.body_a.credit_code
+    params = {"q": code, **extra}
+    r = client.get(URL, params)
+    assert r.status_code == 302
+    url = urlsplit(r["Location"])
+    assert url.path == URL and parse_qs(url.query) == {"body": [code], **kept}
+    shown = client.get(r["Location"])
+    page, page_notices = shown.context["outcome"], shown.context["notices"]
+    api = client.get("/api/v1/search", params).json()
+    assert (page.total, page.page) == (api["total"], api["page"])
+    assert [h.id for h in page.hits] == [h["id"] for h in api["hits"]]
+    assert not any("未找到指定的机构" in n for n in api["notices"])
+    assert ("年份无效，已忽略该筛选条件。" in page_notices) == ("year" in extra)
 
 
 def test_a_body_outside_the_region_wins_and_says_so(client, corpus, world) -> None:  # type: ignore[no-untyped-def]

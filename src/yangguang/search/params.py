@@ -32,6 +32,7 @@ class SearchParams:
     region_code: str = ""
     notices: list[str] = field(default_factory=list)
     ignored: set[str] = field(default_factory=set)  # parameters dropped as invalid
+    q_is_body_code: bool = False  # the query was a body's credit code, now the body filter
 
 
 def first_value(params: Mapping[str, Any], name: str) -> str:
@@ -83,6 +84,7 @@ def _body_of_code(sp: SearchParams) -> None:
     if found:
         sp.filters.body_ids = [found["id"]]
         sp.body_name, sp.body_code, sp.q = found["name"], code, ""
+        sp.q_is_body_code = True
         sp.notices.append(f"“{code}”是{found['name']}的统一社会信用代码，以下是该机构公开的信息。")
 
 
@@ -140,9 +142,10 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
             sp.body_name, sp.body_code = found["name"], found["credit_code"]
         else:
             sp.ignored.add("body")
-            sp.notices.append("未找到指定的机构，已在全部机构中检索。")
     if not f.body_ids and _CREDIT_CODE.fullmatch(sp.q.strip()):
         _body_of_code(sp)
+    if "body" in sp.ignored and not f.body_ids:  # a typed credit code names the body instead
+        sp.notices.append("未找到指定的机构，已在全部机构中检索。")
     region = first_value(params, "region")
     if region:
         _region_filter(sp, region)

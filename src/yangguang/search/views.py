@@ -39,8 +39,8 @@ FILTER_KEYS = (
 def search(request: HttpRequest) -> HttpResponse:
     """全文检索 (public): region-wide, or within one body with ?body=<统一社会信用代码>."""
     sp = parse_params(request.GET)
-    if sp.body_code and not request.GET.get("body"):  # a credit code typed as the query
-        return redirect(f"{request.path}?{urlencode({'body': sp.body_code})}")
+    if sp.q_is_body_code:
+        return redirect(_body_code_url(request, sp))
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)
     # What the page's links keep: the valid parameters (an ignored one is not shown as a
     # chosen filter either).
@@ -116,6 +116,15 @@ def search(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "search/results.html", context)
+
+
+def _body_code_url(request: HttpRequest, sp: SearchParams) -> str:
+    """Where a credit code typed as the query leads: ?body=<code>, which the search box then
+    keeps, with the other parameters as given (an invalid one too, for the page to say so) —
+    the search the API runs for the same parameters."""
+    kept = [(k, first_value(request.GET, k)) for k in (*FILTER_KEYS, "page")]
+    query = [("body", sp.body_code), *((k, v) for k, v in kept if v and k not in ("q", "body"))]
+    return f"{request.path}?{urlencode(query)}"
 
 
 def _chosen_label(key: str, value: str, sp: SearchParams, outcome: SearchOutcome) -> str:
