@@ -670,6 +670,25 @@ def test_per_page_is_kept_in_the_links(client, corpus) -> None:  # type: ignore[
     assert "sort=random" not in r.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("per_page", "applied"), [("0", 1), ("-3", 1), ("51", 50), ("1000000", 50), ("50", 50)]
+)
+def test_a_per_page_out_of_range_is_said_and_applied(client, corpus, per_page, applied) -> None:  # type: ignore[no-untyped-def]
+    """Bad input gets a Chinese notice (params.py): per_page=0 silently showed one result a
+    page and 1000 fifty, on the page and in the API (documented as 1–50)."""
+    params = {"q": "防汛", "per_page": per_page}
+    notice = f"每页条数应为 1–50，已按每页 {applied} 条显示。"
+    r = client.get(URL, params)
+    shown = min(applied, 27)  # 27 documents match
+    assert r.context["outcome"].per_page == applied and len(r.context["outcome"].hits) == shown
+    assert (notice in r.context["notices"]) == (per_page != str(applied))
+    # The links carry the value applied: the notice does not follow every click.
+    assert f"per_page={applied}" in r.context["sort_date_url"]
+    api = client.get("/api/v1/search", params).json()
+    assert api["per_page"] == applied and len(api["hits"]) == shown
+    assert (notice in api["notices"]) == (per_page != str(applied))
+
+
 def test_a_new_query_keeps_the_region(client, corpus) -> None:  # type: ignore[no-untyped-def]
     html = client.get(URL, {"q": "低保", "region": "370921"}).content.decode()
     assert '<input type="hidden" name="region" value="370921">' in html

@@ -11,6 +11,7 @@ from typing import Any
 from yangguang.core.params import int_param
 from yangguang.core.text import strip_control
 from yangguang.search.backends.base import Filters
+from yangguang.search.service import MAX_PER_PAGE
 
 _YEAR = re.compile(r"^\d{4}$")
 _CODE = re.compile(r"^[0-9A-Za-z]{1,30}$")
@@ -107,10 +108,15 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
     raw_pp = first_value(params, "per_page")
     if raw_pp:
         try:
-            sp.per_page = min(50, max(1, int(raw_pp)))
+            asked = int(raw_pp)
         except ValueError:
             sp.ignored.add("per_page")
             sp.notices.append("每页条数无效，已使用默认值。")
+        else:
+            # Said, not silently changed: per_page=0 showed one result a page, 1000 fifty.
+            sp.per_page = min(MAX_PER_PAGE, max(1, asked))
+            if sp.per_page != asked:
+                sp.notices.append(f"每页条数应为 1–{MAX_PER_PAGE}，已按每页 {sp.per_page} 条显示。")
     sort = first_value(params, "sort")
     if sort in ("date", "relevance"):
         sp.sort = sort

@@ -48,6 +48,8 @@ def search(request: HttpRequest) -> HttpResponse:
     base = {k: v for k, v in given.items() if v}
     if "q" in base:
         base["q"] = outcome.q  # as searched (a too long query is cut)
+    if "per_page" in base:  # as applied (per_page=1000: 50), its notice not on every click
+        base["per_page"] = str(sp.per_page)
 
     encoded = {k: urlencode({k: v}) for k, v in base.items()}  # each parameter once per page
 
