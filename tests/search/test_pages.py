@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -604,12 +604,17 @@ def test_hit_markup_is_escaped_and_complete(  # type: ignore[no-untyped-def]
         ("year", "2024", "年份：2024年"),
         ("region", "370921", "区域：示范县"),
         ("category", "政策文件", "信息类别：政策文件"),
+        # A year in full-width digits is applied as 2024 (params.py): named and carried so,
+        # like the year facet (the chip said 年份：２０２４年 beside the facet's 2024年).
+        ("year", "２０２４", "年份：2024年"),
     ],
 )
 def test_chosen_filters_are_named_not_coded(client, corpus, param, value, chip) -> None:  # type: ignore[no-untyped-def]
     r = client.get(URL, {"q": "低保", param: value})
     assert [f"{f['label']}：{f['value']}" for f in r.context["active_filters"]] == [chip]
     assert chip in r.content.decode()
+    applied = "2024" if param == "year" else value
+    assert urlencode({param: applied}) in r.context["sort_date_url"]
 
 
 def test_zero_because_of_a_filter_says_so(client, corpus) -> None:  # type: ignore[no-untyped-def]

@@ -48,8 +48,11 @@ def search(request: HttpRequest) -> HttpResponse:
     base = {k: v for k, v in given.items() if v}
     if "q" in base:
         base["q"] = outcome.q  # as searched (a too long query is cut)
-    if "per_page" in base:  # as applied (per_page=1000: 50), its notice not on every click
+    # As applied: per_page=1000 is 50 (its notice not on every click), year=２０２４ is 2024.
+    if "per_page" in base:
         base["per_page"] = str(sp.per_page)
+    if "year" in base and sp.filters.year:
+        base["year"] = str(sp.filters.year)
 
     encoded = {k: urlencode({k: v}) for k, v in base.items()}  # each parameter once per page
 
