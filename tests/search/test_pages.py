@@ -361,6 +361,16 @@ def test_a_too_long_query_is_cut_everywhere_it_is_echoed(client, corpus, chars) 
     assert api["q"] == q[:100] and any("过长" in n for n in api["notices"])
 
 
+def test_a_repeated_parameter_is_read_the_same_by_page_and_api(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """params.first_value: the last value of a repeated parameter, on the page and in the API."""
+    query = "q=%E9%98%B2%E6%B1%9B&q=%E4%BD%8E%E4%BF%9D&category=x&category=" + quote("政策文件")
+    page = client.get(f"{URL}?{query}").context["outcome"]
+    api = client.get(f"/api/v1/search?{query}").json()
+    assert (page.q, page.filters.category, page.total) == ("低保", "政策文件", 2)
+    assert (api["q"], api["total"]) == ("低保", 2)
+    assert [h.id for h in page.hits] == [h["id"] for h in api["hits"]]
+
+
 def test_invalid_filters_explained_in_chinese(client, corpus) -> None:  # type: ignore[no-untyped-def]
     html = client.get(
         URL, {"q": "低保", "year": "abc", "body": "nope", "page": "x"}

@@ -37,8 +37,9 @@ class SearchParams:
 
 
 def first_value(params: Mapping[str, Any], name: str) -> str:
-    """The parameter's first value, without control characters (a NUL typed into the URL is
-    not a category)."""
+    """The parameter's value, without control characters (a NUL typed into the URL is not a
+    category). A repeated parameter gives its last value, as QueryDict.get does on the page
+    and django-ninja's query parser does for the API: both search the same."""
     value = params.get(name, "")
     if isinstance(value, list | tuple):
         value = value[0] if value else ""
