@@ -310,6 +310,20 @@ def test_nothing_searchable_is_said_so(client, corpus, q: str) -> None:  # type:
     assert client.get("/api/v1/search", {"q": q}).json()["mode"] == "none"
 
 
+@pytest.mark.parametrize("q", ["，。！", "AND", "\u200b", "😀"])
+def test_nothing_searchable_within_a_filter_is_said_so(client, corpus, world, q: str) -> None:  # type: ignore[no-untyped-def]
+    """Punctuation typed into a body's search box (which carries ?body=) listed all of the
+    body's documents without a word, as if each matched what was typed; the page and the API
+    say the words were ignored, and list the filter's documents."""
+    params = {"q": q, "body": world.body_a.credit_code}
+    notice = "检索词中没有可检索的文字（标点和符号会被忽略），以下是所选范围内的全部信息。"
+    r = client.get(URL, params)
+    assert r.context["outcome"].mode == "browse" and r.context["outcome"].total == 28
+    assert notice in r.context["notices"]
+    api = client.get("/api/v1/search", params).json()
+    assert api["mode"] == "browse" and api["total"] == 28 and notice in api["notices"]
+
+
 @pytest.mark.parametrize(
     ("q", "words"),
     [

@@ -310,9 +310,12 @@ def run_search(
             f"检索词较多，只使用了前 {MAX_WORDS} 个词语和前 {MAX_PHRASES} 个引号短语，"
             f"未使用：{'、'.join(pq.dropped[:10])}{'等' if len(pq.dropped) > 10 else ''}。"
         )
+    if pq.empty and (q or "").strip():
+        # Within a filter (a body's search box carries ?body=) the filter's documents follow:
+        # without a word they looked like matches for what was typed.
+        then = "以下是所选范围内的全部信息" if filters.active() else "请输入关键词"
+        out.notices.append(f"检索词中没有可检索的文字（标点和符号会被忽略），{then}。")
     if pq.empty and not filters.active():
-        if (q or "").strip():
-            out.notices.append("检索词中没有可检索的文字（标点和符号会被忽略），请输入关键词。")
         out.mode = "none"
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
