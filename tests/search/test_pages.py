@@ -320,6 +320,8 @@ def test_nothing_searchable_within_a_filter_is_said_so(client, corpus, world, q:
     r = client.get(URL, params)
     assert r.context["outcome"].mode == "browse" and r.context["outcome"].total == 28
     assert notice in r.context["notices"]
+    # Newest first, with nothing to rank: no 相关度 | 日期 or 全文 | 仅标题 to choose.
+    assert "排序：" not in r.content.decode() and "范围：" not in r.content.decode()
     api = client.get("/api/v1/search", params).json()
     assert api["mode"] == "browse" and api["total"] == 28 and notice in api["notices"]
 

@@ -22,7 +22,8 @@ class SearchQuery(Schema):
     theme: str = Field("", description="主题分类代码（见 facets.theme 的 value）")
     year: str = Field("", description="发布年份，如 2026")
     validity: str = Field(
-        "", description="有效性：valid 有效、expired 失效、repealed 废止、revised 已修订"
+        "",
+        description="有效性：valid 有效、expired 失效、repealed 废止、revised 已修订、amended 已修改",
     )
     source: str = Field("", description="信息来源，如 publication（主动公开）")
     scope: str = Field("all", description="检索范围：all 全文（默认）或 title 仅标题")
