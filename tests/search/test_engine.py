@@ -226,6 +226,38 @@ def test_title_scope_finds_the_words_in_titles_only(
     assert sorted(ids(run_search(q))) == anywhere
 
 
+@pytest.mark.parametrize(
+    ("since", "until", "found"),
+    [
+        (None, None, [1, 2, 3, 4]),  # no range: the undated document too
+        (dt.date(2024, 3, 1), None, [2, 3]),  # on the first day, inclusive
+        (None, dt.date(2024, 3, 1), [1, 2]),  # on the last day, inclusive
+        (dt.date(2024, 3, 1), dt.date(2024, 3, 1), [2]),
+        (dt.date(2024, 3, 2), dt.date(2024, 12, 31), [3]),
+        (dt.date(2025, 1, 1), None, []),
+        (None, dt.date(1990, 1, 1), []),  # an undated document is outside every range
+    ],
+)
+def test_publication_date_range(
+    engine: SearchBackend,
+    memo: MemorySource,
+    since: dt.date | None,
+    until: dt.date | None,
+    found: list[int],
+) -> None:
+    """发布时间 (date_from / date_to): inclusive days, with facet counts over the range."""
+    for i, day in ((1, dt.date(2023, 12, 31)), (2, dt.date(2024, 3, 1)), (3, dt.date(2024, 7, 1))):
+        memo.add(i, f"关于秸秆禁烧的通知{i}", FILLER, published_on=day, category="通知")
+    memo.add(4, "秸秆禁烧工作方案", FILLER, published_on=None, year=None, category="通知")
+    index_all(engine, memo)
+    filters = Filters(published_from=since, published_to=until)
+    for q in ["秸秆禁烧", *([""] if filters.active() else [])]:  # and browsing by the range
+        out = run_search(q, filters=filters)
+        assert sorted(ids(out)) == found and out.total == len(found), q
+        counted = {v.value: v.count for v in out.facets.get("category", [])}
+        assert counted == ({"通知": len(found)} if found else {}), q
+
+
 def test_synonyms_find_the_other_wording(engine: SearchBackend, memo: MemorySource) -> None:
     memo.add(1, "关于提高城乡最低生活保障标准的通知", FILLER)
     memo.add(2, "关于调整低保对象认定办法的通知", FILLER)

@@ -7,12 +7,14 @@ import re
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.search.conftest import MemorySource, index_all
 from yangguang.disclosure.models import Validity
 from yangguang.search.backends.base import SearchBackend
 from yangguang.search.models import SearchTerm, SynonymGroup
+from yangguang.search.params import parse_date
 from yangguang.search.query import parse
 from yangguang.search.service import VALIDITY_LABELS
 
@@ -113,6 +115,60 @@ def test_title_scope_is_a_switch_beside_the_sort_and_is_kept(client, corpus) -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2026-01-31", dt.date(2026, 1, 31)),  # what a date input sends
+        ("2026/1/5", dt.date(2026, 1, 5)),
+        ("2026.01.05", dt.date(2026, 1, 5)),
+        ("2026年1月5日", dt.date(2026, 1, 5)),
+        ("２０２６－０１－０５", dt.date(2026, 1, 5)),  # full-width
+        ("2026-02-30", None),
+        ("2026-13-01", None),
+        ("1800-01-01", None),
+        ("20260105", None),
+        ("下周", None),
+    ],
+)
+def test_dates_are_read_as_people_type_them(value: str, day: dt.date | None) -> None:
+    assert parse_date(value) == day
+
+
+def test_publication_period_links_and_a_custom_range(client, corpus) -> None:  # type: ignore[no-untyped-def]
+    """发布时间: 不限 / 一周内 / 一个月内 / 一年内 (today included, Asia/Shanghai) keep the other
+    parameters; the custom range's form carries them too; the chosen period is a condition."""
+    with time_machine.travel(dt.datetime(2024, 1, 10, 4, 0, tzinfo=dt.UTC), tick=False):
+        r = client.get(URL, {"q": "低保", "scope": "title"})
+        periods = r.context["periods"]
+        assert [(p["label"], p["current"]) for p in periods] == [
+            ("不限", True),
+            ("一周内", False),
+            ("一个月内", False),
+            ("一年内", False),
+        ]
+        week = parse_qs(urlsplit(periods[1]["url"]).query)
+        assert week == {"q": ["低保"], "scope": ["title"], "date_from": ["2024-01-04"]}
+        assert ("q", "低保") in r.context["period_hidden"]
+        assert all(k != "date_from" for k, _ in r.context["period_hidden"])
+        # The corpus was published on 2024-01-01: not within a week, within a month.
+        assert client.get(URL + periods[1]["url"]).context["outcome"].total == 0
+        r = client.get(URL + periods[2]["url"])
+        assert r.context["outcome"].total == 2
+        assert "发布时间：一个月内 ×" in r.content.decode()
+        assert [p["current"] for p in r.context["periods"]] == [False, False, True, False]
+    # A custom range, typed reversed: searched the right way round, said once, and the
+    # page's links carry it the right way round.
+    r = client.get(URL, {"q": "低保", "date_from": "2024/1/1", "date_to": "2023-12-31"})
+    assert r.context["outcome"].total == 2
+    assert "起始日期晚于截止日期，已按 2023-12-31 至 2024-01-01 检索。" in r.context["notices"]
+    assert "发布时间：2023-12-31 至 2024-01-01 ×" in r.content.decode()
+    assert "date_from=2023-12-31&date_to=2024-01-01" in r.context["sort_date_url"]
+    html = r.content.decode()
+    assert '<input type="date" id="date-from" name="date_from" value="2023-12-31">' in html
+    r = client.get(URL, {"q": "低保", "date_to": "2023-12-31"})
+    assert r.context["outcome"].total == 0 and r.context["outcome"].unfiltered_total == 2
+
+
 def test_page_marks_a_typed_word_whole(client, engine: SearchBackend, memo: MemorySource) -> None:  # type: ignore[no-untyped-def]
     """充电桩 is cut 充电 + 桩 and a lone 桩 is not marked: the title showed <mark>充电</mark>桩."""
     memo.add(1, "关于加快建设电动汽车充电桩的通知", "各乡镇：充电桩建设进度每月报送。")
@@ -131,7 +187,7 @@ def test_phone_users_can_jump_from_the_count_to_the_filters(client, corpus) -> N
     html = r.content.decode()
     kinds = [g["label"] for g in r.context["facet_groups"]]
     assert kinds == ["发布机构", "信息类别", "年份", "有效性"]
-    link = '<a class="button secondary" href="#search-filters">筛选（4 类条件）'
+    link = '<a class="button secondary" href="#search-filters">筛选（5 类条件）'  # and 发布时间
     assert html.count(link) == 1
     # It comes after the count and before the first result; its target is the filters.
     assert (
@@ -279,6 +335,8 @@ def test_a_misspelling_is_corrected_even_when_something_is_found(client, corpus)
         {"q": "低保", "per_page": "1000000"},
         {"q": "低保", "source": "secret"},
         {"q": "低保", "scope": "body"},
+        {"q": "低保", "date_from": "2026-02-30", "date_to": "x" * 5000},
+        {"date_from": "2026-01-01"},
         {"scope": "title"},
     ],
 )
@@ -349,6 +407,8 @@ def test_invisible_characters_and_emoji_around_words_are_ignored(
         ("body", "91370000000000000X", "未找到指定的机构"),
         ("category", "x" * 500, "筛选条件“信息类别”无效"),
         ("scope", "text", "检索范围无效，已在全文中检索。"),
+        ("date_from", "2026-02-30", "起始日期“2026-02-30”无效，已忽略（日期格式如 2026-01-31）。"),
+        ("date_to", "明天", "截止日期“明天”无效，已忽略（日期格式如 2026-01-31）。"),
     ],
 )
 def test_an_ignored_filter_is_not_shown_or_kept(client, corpus, param, value, notice) -> None:  # type: ignore[no-untyped-def]

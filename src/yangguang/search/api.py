@@ -21,6 +21,8 @@ class SearchQuery(Schema):
     category: str = Field("", description="信息类别（公开目录名称，见 facets.category 的 value）")
     theme: str = Field("", description="主题分类代码（见 facets.theme 的 value）")
     year: str = Field("", description="发布年份，如 2026")
+    date_from: str = Field("", description="发布日期起（含），如 2026-01-01")
+    date_to: str = Field("", description="发布日期止（含），如 2026-06-30")
     validity: str = Field(
         "",
         description="有效性：valid 有效、expired 失效、repealed 废止、revised 已修订、amended 已修改",
@@ -89,7 +91,7 @@ class SearchOut(Schema):
 def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object]:
     """检索词默认须同时出现（都找不到时改为任一出现，并在 notices 中说明）；引号内为短语；完整的
     发文字号、索引号或标题对应的信息排在最前。筛选：body（统一社会信用代码）、region（区划代码）、
-    category、theme、year、validity，scope=title 只在标题中检索；facets 给出各筛选取值及条数。无效参数不会被拒绝，而是忽略并
+    category、theme、year、date_from、date_to、validity，scope=title 只在标题中检索；facets 给出各筛选取值及条数。无效参数不会被拒绝，而是忽略并
     在 notices 中说明。"""
     sp = parse_params(params.dict())
     outcome = run_search(sp.q, filters=sp.filters, sort=sp.sort, page=sp.page, per_page=sp.per_page)

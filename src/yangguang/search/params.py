@@ -3,7 +3,9 @@ raise: they are dropped with a Chinese notice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,7 @@ from yangguang.search.backends.base import Filters
 from yangguang.search.service import MAX_PER_PAGE
 
 _YEAR = re.compile(r"^\d{4}$")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _CODE = re.compile(r"^[0-9A-Za-z]{1,30}$")
 _CREDIT_CODE = re.compile(r"[0-9A-Za-z]{18}")
 VALIDITY_VALUES = {"valid", "expired", "repealed", "revised", "amended"}
@@ -88,6 +91,41 @@ def _body_of_code(sp: SearchParams) -> None:
         sp.body_name, sp.body_code, sp.q = found["name"], code, ""
         sp.q_is_body_code = True
         sp.notices.append(f"“{code}”是{found['name']}的统一社会信用代码，以下是该机构公开的信息。")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """2026-11-22 (what a date input sends), also 2026/11/22, 2026.11.22, 2026年11月22日 and
+    full-width digits; None if it is not a date."""
+    found = _DATE.match(unicodedata.normalize("NFKC", value).strip())
+    if found is None:
+        return None
+    try:
+        day = dt.date(*(int(g) for g in found.groups()))
+    except ValueError:  # 2026-02-30
+        return None
+    return day if 1949 <= day.year <= 2100 else None
+
+
+def _date_range(sp: SearchParams, params: Mapping[str, Any]) -> None:
+    """发布时间: `date_from` / `date_to`, each optional, inclusive; reversed ones are swapped."""
+    f = sp.filters
+    for name, label in (("date_from", "起始日期"), ("date_to", "截止日期")):
+        value = first_value(params, name)
+        if not value:
+            continue
+        day = parse_date(value)
+        if day is None:
+            sp.ignored.add(name)
+            sp.notices.append(f"{label}“{value[:20]}”无效，已忽略（日期格式如 2026-01-31）。")
+        elif name == "date_from":
+            f.published_from = day
+        else:
+            f.published_to = day
+    if f.published_from and f.published_to and f.published_from > f.published_to:
+        f.published_from, f.published_to = f.published_to, f.published_from
+        sp.notices.append(
+            f"起始日期晚于截止日期，已按 {f.published_from} 至 {f.published_to} 检索。"
+        )
 
 
 def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> SearchParams:
@@ -171,6 +209,7 @@ def parse_params(params: Mapping[str, Any], *, default_per_page: int = 10) -> Se
         else:
             sp.ignored.add("year")
             sp.notices.append("年份无效，已忽略该筛选条件。")
+    _date_range(sp, params)
     validity = first_value(params, "validity")
     if validity:
         if validity in VALIDITY_VALUES:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
@@ -9,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -31,7 +34,7 @@ EXPANSIONS_SHOWN = 5  # words named per expanded query word (社会救助 finds 
 _CURRENT = ' aria-current="true"'
 FILTER_KEYS = (
     *("q", "body", "region", "category", "theme", "year", "validity", "source", "sort"),
-    *("scope", "per_page"),
+    *("scope", "date_from", "date_to", "per_page"),
 )
 
 
@@ -53,6 +56,12 @@ def search(request: HttpRequest) -> HttpResponse:
         base["per_page"] = str(sp.per_page)
     if "year" in base and sp.filters.year:
         base["year"] = str(sp.filters.year)
+    for key, day in (
+        ("date_from", sp.filters.published_from),
+        ("date_to", sp.filters.published_to),
+    ):
+        if day:  # 2026/1/5 is 2026-01-05; reversed dates swapped (the notice said so once)
+            base[key] = day.isoformat()
 
     encoded = {k: urlencode({k: v}) for k, v in base.items()}  # each parameter once per page
 
@@ -93,6 +102,18 @@ def search(request: HttpRequest) -> HttpResponse:
                     "url": url_with(**{key: "", "page": ""}),
                 }
             )
+    periods = _periods(sp, url_with)
+    if sp.filters.published_from or sp.filters.published_to:
+        chosen = [str(p["label"]) for p in periods[1:] if p["current"]]
+        active_filters.append(
+            {
+                "label": "发布时间",
+                "value": chosen[0]
+                if chosen
+                else _period_label(sp.filters.published_from, sp.filters.published_to),
+                "url": url_with(date_from="", date_to="", page=""),
+            }
+        )
     context = {
         "sp": sp,
         "outcome": outcome,
@@ -106,6 +127,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "sort_relevance_url": url_with(sort="", page=""),
         "sort_date_url": url_with(sort="date", page=""),
         "scope_all_url": url_with(scope="", page=""),
+        "periods": periods,
+        "period_hidden": [(k, v) for k, v in base.items() if k not in ("date_from", "date_to")],
         "scope_title_url": url_with(scope="title", page=""),
         "whole_region_url": url_with(body="", region="", page=""),
         "unfiltered_url": "?" + urlencode({"q": outcome.q}),
@@ -130,6 +153,39 @@ def _body_code_url(request: HttpRequest, sp: SearchParams) -> str:
     kept = [(k, first_value(request.GET, k)) for k in (*FILTER_KEYS, "page")]
     query = [("body", sp.body_code), *((k, v) for k, v in kept if v and k not in ("q", "body"))]
     return f"{request.path}?{urlencode(query)}"
+
+
+# 发布时间's quick choices: published within the last N days, today included.
+PERIODS = (("一周内", 7), ("一个月内", 30), ("一年内", 365))
+
+
+def _periods(sp: SearchParams, url_with: Callable[..., str]) -> list[dict[str, object]]:
+    """不限 and the quick choices as links, the one in force marked."""
+    f = sp.filters
+    today = timezone.localdate()
+    out: list[dict[str, object]] = [
+        {
+            "label": "不限",
+            "url": url_with(date_from="", date_to="", page=""),
+            "current": not (f.published_from or f.published_to),
+        }
+    ]
+    for label, days in PERIODS:
+        since = today - dt.timedelta(days=days - 1)
+        out.append(
+            {
+                "label": label,
+                "url": url_with(date_from=since.isoformat(), date_to="", page=""),
+                "current": f.published_from == since and f.published_to is None,
+            }
+        )
+    return out
+
+
+def _period_label(since: dt.date | None, until: dt.date | None) -> str:
+    if since and until:
+        return f"{since} 至 {until}"
+    return f"{since} 起" if since else f"{until} 及以前"
 
 
 def _chosen_label(key: str, value: str, sp: SearchParams, outcome: SearchOutcome) -> str:

@@ -109,6 +109,10 @@ class Filters:
     # 只检索标题 (`scope=title`): the words must be in the title, as on most portals' search —
     # a citizen who knows the title's words is not shown every text that mentions them.
     in_title: bool = False
+    # 发布时间: published on or after / on or before these days (a document without a date is
+    # outside any range).
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
     from_region: bool = False  # body_ids are a region's bodies, not a body the user chose
 
     def active(self) -> bool:
@@ -120,6 +124,8 @@ class Filters:
             or self.validity
             or self.source
             or self.in_title
+            or self.published_from
+            or self.published_to
         )
 
 

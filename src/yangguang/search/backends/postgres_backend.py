@@ -505,6 +505,12 @@ class PostgresBackend(SearchBackend):
         if f.year:
             clauses.append("year = %s")
             params.append(int(f.year))
+        if f.published_from:
+            clauses.append("published_on >= %s")
+            params.append(f.published_from)
+        if f.published_to:
+            clauses.append("published_on <= %s")
+            params.append(f.published_to)
         if q.excluded:
             clauses.append("key <> ALL(%s)")
             params.append(list(q.excluded))

@@ -382,6 +382,17 @@ class TantivyBackend(SearchBackend):
                 out.append(self._term(name, value))
         if f.year:
             out.append(self._term("year", int(f.year)))
+        if f.published_from or f.published_to:
+            days = [(d - _EPOCH).days if d else None for d in (f.published_from, f.published_to)]
+            out.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    "published",
+                    tantivy.FieldType.Integer,
+                    max(1, days[0] or 1),  # 0: no date (make_document)
+                    days[1],
+                )
+            )
         return out
 
     def search(self, query: EngineQuery) -> EngineResult:
