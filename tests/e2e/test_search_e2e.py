@@ -325,3 +325,31 @@ def test_keyboard_skip_link_label_and_the_typed_query_kept(  # type: ignore[no-u
     assert page.evaluate("document.activeElement.textContent").startswith("筛选（")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('article.search-hit') !== null")
+
+
+def test_a_custom_publication_period_keeps_the_search(  # type: ignore[no-untyped-def]
+    world, tantivy, live_server, new_page, screenshot_dir: Path
+) -> None:
+    """发布时间's own range, typed into the date inputs on a phone: the form submits the dates
+    with the words and the other choices (scope=title), and the period shows as a condition."""
+    from django.utils import timezone
+
+    for n in (1, 2):
+        publish(world, make_pub(world, title=f"关于发放第{n}批高龄津贴的通知", doc_number=""))
+    process_outbox()
+    today = timezone.localdate()
+    page: Any = new_page(viewport=PHONE_390, is_mobile=True, has_touch=True)
+    page.goto(live_server.url + "/search/?q=高龄津贴&scope=title")
+    facets = page.get_by_role("complementary", name="筛选")
+    facets.locator("summary", has_text="发布时间").tap()
+    form = page.get_by_role("form", name="自定义发布时间")
+    form.get_by_label("从").fill(today.isoformat())
+    form.get_by_label("到").fill(today.isoformat())
+    form.get_by_role("button", name="确定").tap()
+    page.wait_for_url("**date_from=*")
+    assert "q=%E9%AB%98%E9%BE%84%E6%B4%A5%E8%B4%B4" in page.url and "scope=title" in page.url
+    assert page.locator("article.search-hit").count() == 2
+    chip = page.get_by_role("link", name="取消发布时间筛选")
+    assert chip.inner_text() == f"发布时间：{today} 至 {today} ×"
+    _no_horizontal_overflow(page)
+    page.screenshot(path=screenshot_dir / "search-period-phone.png", full_page=True)
