@@ -127,9 +127,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "sort_relevance_url": url_with(sort="", page=""),
         "sort_date_url": url_with(sort="date", page=""),
         "scope_all_url": url_with(scope="", page=""),
-        "periods": periods,
-        "period_hidden": [(k, v) for k, v in base.items() if k not in ("date_from", "date_to")],
         "scope_title_url": url_with(scope="title", page=""),
+        "periods": periods,
+        # The custom range's form: the other parameters as hidden fields.
+        "period_hidden": [(k, v) for k, v in base.items() if k not in ("date_from", "date_to")],
         "whole_region_url": url_with(body="", region="", page=""),
         "unfiltered_url": "?" + urlencode({"q": outcome.q}),
         "suggestion_links": [{"q": s, "url": url_with(q=s, page="")} for s in outcome.suggestions],
