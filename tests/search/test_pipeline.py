@@ -298,3 +298,34 @@ def test_counts_and_facets_leave_out_what_the_index_still_holds_but_was_withdraw
     assert run_search("", filters=Filters(body_ids=[world.body_b.pk])).total == 0  # browsing
     process_outbox()
     assert run_search("森林防火").total == 1 and engine.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        # --limit 0 spun forever on the database (a batch of 0 is never "the last one").
+        ("process_search_outbox", ["--limit", "0"], "--limit 须为正整数"),
+        ("process_search_outbox", ["--limit", "-5"], "--limit 须为正整数"),
+        ("process_search_outbox", ["--loop", "--interval", "-1"], "--interval 须为不小于 0"),
+        # Taken as 1 without a word.
+        ("rebuild_search_index", ["--workers", "0"], "--workers 须为正整数"),
+        ("rebuild_search_index", ["--workers", "-2"], "--workers 须为正整数"),
+    ],
+)
+def test_bad_command_arguments_are_refused_in_chinese(
+    db, monkeypatch, command: str, args: list[str], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """DESIGN.md: operators' messages in Chinese; a bad argument stops the command (exit code
+    1) before it touches the outbox or the index."""
+    from django.core.management import CommandError
+
+    from yangguang.search.management.commands import process_search_outbox, rebuild_search_index
+
+    def not_reached(**kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"{command} ran with {args}")
+
+    monkeypatch.setattr(process_search_outbox, "process_outbox", not_reached)
+    monkeypatch.setattr(rebuild_search_index, "rebuild", not_reached)
+    with pytest.raises(CommandError, match=message) as raised:
+        call_command(command, *args, stdout=io.StringIO())
+    assert raised.value.returncode == 1

@@ -5,7 +5,7 @@ import sys
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yangguang.search.backends import backend_name, get_backend
 from yangguang.search.indexing import rebuild
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] < 1:  # was taken as 1 without a word
+            raise CommandError("--workers 须为正整数（分词进程数）。")
         started = time.perf_counter()
         out = self.stdout
         tty = hasattr(out, "isatty") and out.isatty() or sys.stdout.isatty()
@@ -42,7 +44,7 @@ class Command(BaseCommand):
         # More processes than cores only add memory (a tantivy rebuild process takes up to
         # REBUILD_HEAP, 1 GB): at most one per core.
         cores = os.cpu_count() or 1
-        workers = min(max(1, options["workers"]), cores)
+        workers = min(options["workers"], cores)
         if workers < options["workers"]:
             out.write(f"本机只有 {cores} 个 CPU 核，分词进程数按 {workers} 个执行。")
         out.write(f"重建检索索引（引擎：{backend_name()}）…")
