@@ -267,7 +267,7 @@ def test_rebuild_runs_at_most_one_process_per_core(
 
     asked: list[int] = []
     monkeypatch.setattr(
-        rebuild_search_index, "rebuild", lambda *, progress, workers: asked.append(workers) or 0
+        rebuild_search_index, "rebuild", lambda *, workers, **kw: asked.append(workers) or 0
     )
     monkeypatch.setattr(rebuild_search_index.os, "cpu_count", lambda: 2)
     out = io.StringIO()
@@ -329,3 +329,92 @@ def test_bad_command_arguments_are_refused_in_chinese(
     with pytest.raises(CommandError, match=message) as raised:
         call_command(command, *args, stdout=io.StringIO())
     assert raised.value.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("interrupted_in", "message", "found"),
+    [
+        # Reading the documents: the index is the old one, untouched.
+        ("documents", "已中断：索引未重建，检索仍使用原有索引", {1}),
+        # Re-delivering what was written meanwhile: the new index is in place, the message waits.
+        ("process_outbox", "已中断：新索引已经启用", {1, 2}),
+    ],
+)
+def test_ctrl_c_during_a_rebuild_says_what_it_left_behind(  # type: ignore[no-untyped-def]
+    engine: SearchBackend, memo: MemorySource, monkeypatch, interrupted_in, message, found
+) -> None:
+    """Ctrl-C printed a Python traceback (one more per indexing process) and left the operator
+    to guess whether search still worked; now a Chinese message and exit code 130 (128 +
+    SIGINT), and the index that serves is whole: the old one or the new one."""
+    from django.core.management import CommandError
+
+    from yangguang.search import indexing
+
+    memo.add(1, "森林防火检查")
+    index_all(engine, memo)
+    memo.add(2, "森林防火责任制")
+    read_all = memo.documents
+
+    def documents(ids=None):  # type: ignore[no-untyped-def]
+        yield from read_all(ids)
+        if ids is None and interrupted_in == "documents":
+            raise KeyboardInterrupt
+        if ids is None:  # the rebuild's read; a change saved meanwhile, to deliver again
+            OutboxMessage.objects.create(
+                topic="search.reindex", payload={"source": "memo", "id": 2}
+            )
+
+    def interrupted(**kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(memo, "documents", documents)
+    if interrupted_in == "process_outbox":
+        monkeypatch.setattr(indexing, "process_outbox", interrupted)
+    with pytest.raises(CommandError, match=message) as raised:
+        call_command("rebuild_search_index", "--workers", "1", stdout=io.StringIO())
+    assert raised.value.returncode == 130
+    assert set(ids(run_search("森林防火"))) == found
+    if interrupted_in == "process_outbox":  # what it did not deliver waits for the processor
+        assert OutboxMessage.objects.filter(processed_at__isnull=True, payload__id=2).exists()
+
+
+def test_a_rebuild_waiting_for_another_writer_says_so(  # type: ignore[no-untyped-def]
+    engine: SearchBackend, memo: MemorySource
+) -> None:
+    """A second rebuild (or one started while the processor writes) waited silently — minutes
+    behind another rebuild — or, on PostgreSQL, collided with it (both wrote the table
+    search_pg_entry_new: an IntegrityError on pg_type, or the other's table dropped under it).
+    Now it says what it waits for, waits, and then rebuilds."""
+    import threading
+
+    from django.db import connection
+
+    from yangguang.search.backends import postgres_backend
+
+    memo.add(1, "森林防火检查")
+    if isinstance(engine, TantivyBackend):
+        held = open(engine.path / "writer.lock", "a+")  # noqa: SIM115 — released by the timer
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+
+        def release() -> None:
+            fcntl.flock(held.fileno(), fcntl.LOCK_UN)
+            held.close()
+    else:
+        other = connection.get_new_connection(connection.get_connection_params())
+        other.autocommit = True
+        other.execute("SELECT pg_advisory_lock(%s)", [postgres_backend.REBUILD_LOCK])
+
+        def release() -> None:
+            other.execute("SELECT pg_advisory_unlock(%s)", [postgres_backend.REBUILD_LOCK])
+            other.close()
+
+    timer = threading.Timer(1.0, release)
+    timer.start()
+    out = io.StringIO()
+    try:
+        call_command("rebuild_search_index", "--workers", "1", stdout=out)
+    finally:
+        timer.join()
+    assert "另一个进程正在写入检索索引（可能是另一次重建），等待其结束后开始重建" in out.getvalue()
+    assert "完成：已索引 1 条" in out.getvalue()
+    assert ids(run_search("森林防火")) == [1]

@@ -14,6 +14,7 @@ otherwise (withdrawn, unpublished, deleted) → delete from the index.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -149,15 +150,27 @@ def on_outbox_saved(sender: Any, instance: OutboxMessage, created: bool, **kwarg
     transaction.on_commit(deliver)
 
 
+class RebuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a rebuild. `replaced` says whether the new index had already replaced the
+    old one: before that, readers never saw any of it; after, only re-deliveries of messages
+    written meanwhile were cut short, and they stay pending for the processor."""
+
+    def __init__(self, *, replaced: bool) -> None:
+        super().__init__()
+        self.replaced = replaced
+
+
 def rebuild(
     *,
     backend: SearchBackend | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    on_busy: Callable[[], None] | None = None,
 ) -> int:
     """Re-index every public object of every source from the database, replacing the whole
     index in one commit (readers keep the old index until then). Pending outbox messages older
-    than the start are marked done: the rebuild read the current state."""
+    than the start are marked done: the rebuild read the current state. `on_busy` is called
+    before waiting for another writer of the index (another rebuild holds it for minutes)."""
     backend = backend or get_backend()
     sources = registry.all_sources()
     started = timezone.now()
@@ -166,6 +179,7 @@ def rebuild(
 
     def docs() -> Iterator[SearchDocument]:
         nonlocal done
+        done = 0
         for source in sources:
             for doc in source.documents():
                 yield doc
@@ -173,9 +187,40 @@ def rebuild(
                 if progress and done % 500 == 0:
                     progress(done, total)
 
-    n = backend.replace_all(docs(), workers=workers)
-    if progress:
-        progress(n, total)
+    try:
+        n = _replace_all(backend, docs, workers, on_busy)
+    except KeyboardInterrupt:
+        raise RebuildInterrupted(replaced=False) from None
+    try:
+        if progress:
+            progress(n, total)
+        _settle_outbox(backend, started)
+    except KeyboardInterrupt:
+        raise RebuildInterrupted(replaced=True) from None
+    return n
+
+
+def _replace_all(
+    backend: SearchBackend,
+    docs: Callable[[], Iterator[SearchDocument]],
+    workers: int,
+    on_busy: Callable[[], None] | None,
+) -> int:
+    """backend.replace_all, first without waiting for the writer: an operator whose rebuild
+    waited silently behind another one saw nothing for minutes. The engines take the writer
+    before reading any document, so a busy writer has consumed nothing."""
+    if on_busy is not None:
+        try:
+            with not_waiting():
+                return backend.replace_all(docs(), workers=workers)
+        except IndexBusy:
+            on_busy()
+    return backend.replace_all(docs(), workers=workers)
+
+
+def _settle_outbox(backend: SearchBackend, started: dt.datetime) -> None:
+    """After a rebuild that began at `started`: messages older than it are done; the ones
+    written while it ran are delivered again (see below)."""
     messages = OutboxMessage.objects.filter(topic=registry.TOPIC)
     messages.filter(processed_at__isnull=True, created_at__lte=started).update(
         processed_at=timezone.now()
@@ -187,7 +232,6 @@ def rebuild(
     messages.filter(pk__in=late).update(processed_at=None)
     while late and process_outbox(ids=late, backend=backend):
         pass
-    return n
 
 
 REBUILD_COMMAND = "python manage.py rebuild_search_index"

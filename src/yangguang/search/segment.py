@@ -19,6 +19,7 @@ the cache changes (checked at most every few seconds).
 from __future__ import annotations
 
 import re
+import signal
 import threading
 import time
 import unicodedata
@@ -651,6 +652,12 @@ SPELLING_VARIANTS: dict[str, str] = {
 _POOL_FUNCTION: Callable[[Any], Any] | None = None  # inherited by the forked workers
 
 
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C is the caller's to handle (leaving the pool's `with` terminates the
+    workers); each worker's KeyboardInterrupt only printed a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_chunk(chunk: list[Any]) -> list[Any]:
     function = _POOL_FUNCTION
     if function is None:  # only set before the pool forks
@@ -689,7 +696,7 @@ def map_in_workers(
             yield buf
 
     _POOL_FUNCTION = function
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
         # At most INFLIGHT_PER_WORKER chunks per worker in flight: bounded memory however long
         # the input, and enough queued work that the workers keep going while the caller is
         # busy with results (a PostgreSQL rebuild's COPY of 2,000 rows).

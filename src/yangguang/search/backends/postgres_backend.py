@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from yangguang.search.backends.base import (
     INDEX_FORMAT,
@@ -41,17 +42,24 @@ from yangguang.search.backends.base import (
     EngineQuery,
     EngineResult,
     Filters,
+    IndexBusy,
     SearchBackend,
     SearchDocument,
     pack_document,
     pin_keys,
     rank_multiplier,
     unpack_document,
+    waits_for_writer,
 )
 from yangguang.search.query import And, Node, Or, Phrase, Term
 from yangguang.search.segment import Segmenter, get_segmenter, map_in_workers
 
 TABLE = "search_pg_entry"
+# pg_advisory_lock key held by a rebuild from its first statement to its last: two rebuilds
+# shared the name of the new table, so the second failed with an IntegrityError on pg_type, or
+# dropped the first one's table while it built its indexes. (A constant of this app: crc32 of
+# "yangguang.search.rebuild".)
+REBUILD_LOCK = 0xA29B_4EF0
 COUNT_CAP = 1_000
 FACET_SAMPLE = 1_000
 RERANK_WINDOW = 200
@@ -382,7 +390,7 @@ class PostgresBackend(SearchBackend):
         of what to_tsvector does; the indexes are built afterwards, in bulk."""
         new = f"{TABLE}_new"
         n = 0
-        with connection.cursor() as cur:
+        with connection.cursor() as cur, _rebuild_lock(cur):
             cur.execute(f"DROP TABLE IF EXISTS {new}")
             cur.execute(f"DROP TABLE IF EXISTS {TABLE}_stage")  # left by a version before 0005
             # One transaction from CREATE TABLE to the last row, for COPY FREEZE: rows written
@@ -801,6 +809,26 @@ class PostgresBackend(SearchBackend):
 
 
 Statement = tuple[str, list[Any] | None]
+
+
+@contextmanager
+def _rebuild_lock(cur: Any) -> Iterator[None]:
+    """One rebuild at a time (REBUILD_LOCK, a session lock: it survives the rebuild's own
+    commits and goes with its connection if the process dies). Under base.not_waiting a held
+    lock raises IndexBusy instead of waiting, as tantivy's writer lock does."""
+    if waits_for_writer():
+        cur.execute("SELECT pg_advisory_lock(%s)", [REBUILD_LOCK])
+    else:
+        cur.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_LOCK])
+        if not cur.fetchone()[0]:
+            raise IndexBusy("another rebuild holds the PostgreSQL search rebuild lock")
+    try:
+        yield
+    finally:
+        # After a failure inside a test's transaction the unlock cannot run; closing the
+        # connection releases the lock anyway, and the same session may take it again.
+        with suppress(DatabaseError):
+            cur.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK])
 
 
 def _in_parallel(scripts: list[list[Statement]]) -> None:

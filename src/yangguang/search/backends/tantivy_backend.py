@@ -26,6 +26,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import zlib
@@ -730,6 +731,10 @@ def _build_part(
     path: Path, segmenter: Segmenter, today: dt.date, heap: int, inbox: Any, counts: Any
 ) -> None:
     """One rebuild process: index every chunk it takes into its own index, commit, report."""
+    # Ctrl-C reaches every process of the terminal's group: the command says what it left
+    # behind and build_parts kills this process; its own KeyboardInterrupt only printed a
+    # traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     part = TantivyBackend(path, segmenter=segmenter)
     part.today = lambda: today
     writer = part._index.writer(heap_size=heap, num_threads=1)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yangguang.search.backends import backend_name, get_backend
-from yangguang.search.indexing import rebuild
+from yangguang.search.indexing import RebuildInterrupted, rebuild
 
 
 class Command(BaseCommand):
@@ -48,7 +48,20 @@ class Command(BaseCommand):
         if workers < options["workers"]:
             out.write(f"本机只有 {cores} 个 CPU 核，分词进程数按 {workers} 个执行。")
         out.write(f"重建检索索引（引擎：{backend_name()}）…")
-        n = rebuild(progress=progress, workers=workers)
+
+        def busy() -> None:
+            out.write(
+                "另一个进程正在写入检索索引（可能是另一次重建），等待其结束后开始重建……"
+                "（可按 Ctrl-C 取消，原有索引不受影响）"
+            )
+
+        try:
+            n = rebuild(progress=progress, workers=workers, on_busy=busy)
+        except RebuildInterrupted as stop:
+            if tty:
+                out.write("")  # off the progress bar's line
+            # 130 = 128 + SIGINT: shells and systemd read it as "interrupted".
+            raise CommandError(_interrupted_message(stop.replaced), returncode=130) from None
         if tty:
             out.write("")
         took = time.perf_counter() - started
@@ -57,3 +70,13 @@ class Command(BaseCommand):
                 f"完成：已索引 {n} 条，用时 {took:.1f} 秒；索引共 {get_backend().count()} 条。"
             )
         )
+
+
+def _interrupted_message(replaced: bool) -> str:
+    """What Ctrl-C left behind, instead of a Python traceback (one per indexing process)."""
+    if replaced:
+        return (
+            "已中断：新索引已经启用；重建期间写入的索引更新消息留在队列中，"
+            "由 process_search_outbox 投递。"
+        )
+    return "已中断：索引未重建，检索仍使用原有索引。可随时重新运行 rebuild_search_index。"
