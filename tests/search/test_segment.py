@@ -492,6 +492,28 @@ def test_administrator_synonyms_apply_to_queries(world) -> None:  # type: ignore
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        # With commas, a word written with a space is one word, as in the built-in groups.
+        ("农村 低保,农保", ["农村低保", "农保"]),
+        ("秸秆，麦秸 , 稻草", ["秸秆", "麦秸", "稻草"]),
+        ("秸秆禁烧、禁烧　秸秆", ["秸秆禁烧", "禁烧秸秆"]),  # 、 and an ideographic space
+        ("低保,,低收入家庭,", ["低保", "低收入家庭"]),  # empty places dropped
+        # Without any comma, spaces separate the words.
+        ("低保 低收入家庭", ["低保", "低收入家庭"]),
+    ],
+)
+def test_synonym_group_words_are_split_at_commas(world, typed: str, words: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The form says 以逗号分隔. 农村 低保,农保 was stored as three words: 农村 and 低保 became
+    synonyms, and — joined with the built-in group 低保 ↔ 最低生活保障 — a search for 低保 or
+    最低生活保障 also found every document naming 农村."""
+    group = services.synonym_add(actor=world.admin, terms=typed)
+    assert group.words() == words
+    assert "农村" not in parse("低保").expansions.get("低保", ())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     "word, message",
     [
         ("", "请输入词语"),

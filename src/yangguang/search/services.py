@@ -7,6 +7,7 @@ a token of its own in the older documents as well (for ranking and exact phrase 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -74,10 +75,23 @@ def term_delete(*, actor: Any, term_id: int) -> str:
     return term.word
 
 
+# What separates the words of a synonym group as administrators type it (the form's label says
+# 以逗号分隔); without any of these, spaces do (低保 最低生活保障).
+_GROUP_SEPARATORS = re.compile(r"[,，、;；|/]")
+
+
+def _group_parts(raw: str) -> list[str]:
+    """The words typed for a synonym group. With commas, a word written with a space is one
+    word, as in the built-in groups (城乡居民 医疗保险): split at its space it made 城乡居民 and
+    医疗保险 synonyms — and, joined with the built-in 医保 group, 医保 found every document
+    naming 城乡居民."""
+    parts = _GROUP_SEPARATORS.split(raw) if _GROUP_SEPARATORS.search(raw) else raw.split()
+    return [p for p in parts if p.strip()]
+
+
 def synonym_add(*, actor: Any, terms: str, note: str = "") -> SynonymGroup:
     _check(actor)
-    words = [_clean_word(w) for w in split_terms(terms or "")]
-    words = list(dict.fromkeys(words))
+    words = list(dict.fromkeys(_clean_word(w) for w in _group_parts(terms or "")))
     if len(words) < 2:
         raise DictionaryError("同义词组至少包含两个不同的词语，以逗号分隔。")
     joined = ",".join(words)
