@@ -549,6 +549,24 @@ def test_dictionary_console_for_administrators(client, world) -> None:  # type: 
 
 
 @pytest.mark.parametrize(
+    ("data", "field", "error"),
+    [
+        ({"action": "add_term", "word": "三公经费"}, "id_term_note", "已是内置词语"),
+        ({"action": "add_term", "word": "！！"}, "id_term_note", "请输入词语"),
+        ({"action": "add_synonym", "terms": "只有一个"}, "id_syn_note", "至少包含两个"),
+    ],
+)
+def test_a_refused_addition_keeps_its_note(client, world, data, field, error) -> None:  # type: ignore[no-untyped-def]
+    """Errors keep what was typed: the word or group did, its 说明 was lost."""
+    client.force_login(world.admin)
+    r = client.post(DICT_URL, {**data, "note": "用于“专项”<资金>"})
+    page = r.content.decode()
+    assert r.status_code == 200 and error in page
+    assert f'id="{field}" name="note" maxlength="200" value="用于“专项”&lt;资金&gt;"' in page
+    assert not SearchTerm.objects.exists() and not SynonymGroup.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("action", "question", "done", "audited"),
     [
         ("delete_term", "确定删除词语“专账核算”？", "已删除词语“专账核算”。", "search.term_delete"),

@@ -298,21 +298,22 @@ def dictionary(request: HttpRequest) -> HttpResponse:
     _require_dictionary(request)
     term_error = synonym_error = ""
     term_value = synonym_value = ""
+    term_note = synonym_note = ""  # kept with the word after an error, like the word itself
     confirming: _Deleting | None = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "add_term":
                 term_value = request.POST.get("word", "")
-                term = services.term_add(
-                    actor=request.user, word=term_value, note=request.POST.get("note", "")
-                )
+                term_note = request.POST.get("note", "")
+                term = services.term_add(actor=request.user, word=term_value, note=term_note)
                 messages.success(request, f"已添加词语“{term.word}”。")
                 return redirect("console:search_dictionary")
             if action == "add_synonym":
                 synonym_value = request.POST.get("terms", "")
+                synonym_note = request.POST.get("note", "")
                 group = services.synonym_add(
-                    actor=request.user, terms=synonym_value, note=request.POST.get("note", "")
+                    actor=request.user, terms=synonym_value, note=synonym_note
                 )
                 messages.success(request, _added_synonym_message(group.words()))
                 return redirect("console:search_dictionary")
@@ -358,6 +359,8 @@ def dictionary(request: HttpRequest) -> HttpResponse:
             "synonym_error": synonym_error,
             "term_value": term_value,
             "synonym_value": synonym_value,
+            "term_note": term_note,
+            "synonym_note": synonym_note,
             "confirming": confirming,
             "rebuild_advice": rebuild_advice(),
         },
