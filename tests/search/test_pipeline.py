@@ -3,6 +3,7 @@ are never shown even while the index lags (issue 4, point 3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import io
 import signal
@@ -254,6 +255,36 @@ def test_rebuild_delivers_changes_made_while_it_ran(
                 process_outbox(ids=[m.pk])
 
     monkeypatch.setattr(memo, "documents", documents_then_withdraw)
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert engine.count() == 1
+    assert ids(run_search("森林防火")) == [1] and run_search("森林防火").hidden == 0
+    assert not OutboxMessage.objects.filter(processed_at__isnull=True).exists()
+
+
+def test_rebuild_delivers_a_change_inserted_before_it_began_and_committed_after(
+    engine: SearchBackend, memo: MemorySource, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A message's created_at is when it was inserted, not committed: a withdrawal whose
+    transaction was open when the rebuild began, and committed after the rebuild read the
+    document, looks older than the rebuild. It was marked done, and the new index kept the
+    withdrawn document until its next change."""
+    from django.utils import timezone
+
+    memo.add(1, "森林防火检查")
+    memo.add(2, "森林防火责任制")
+    read_all = memo.documents
+
+    def documents_then_commit_a_withdrawal(ids=None):  # type: ignore[no-untyped-def]
+        yield from read_all(ids)
+        if ids is None:  # the rebuild's read, then the transaction's commit
+            memo.public.discard(2)
+            m = OutboxMessage.objects.create(
+                topic="search.reindex", payload={"source": "memo", "id": 2}
+            )
+            inserted = timezone.now() - dt.timedelta(seconds=30)  # before the rebuild began
+            OutboxMessage.objects.filter(pk=m.pk).update(created_at=inserted)
+
+    monkeypatch.setattr(memo, "documents", documents_then_commit_a_withdrawal)
     call_command("rebuild_search_index", stdout=io.StringIO())
     assert engine.count() == 1
     assert ids(run_search("森林防火")) == [1] and run_search("森林防火").hidden == 0

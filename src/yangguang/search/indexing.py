@@ -174,6 +174,7 @@ def rebuild(
     backend = backend or get_backend()
     sources = registry.all_sources()
     started = timezone.now()
+    seen = _recent_messages(started)
     total = sum(s.count() for s in sources)
     done = 0
 
@@ -194,7 +195,7 @@ def rebuild(
     try:
         if progress:
             progress(n, total)
-        _settle_outbox(backend, started)
+        _settle_outbox(backend, started, seen)
     except KeyboardInterrupt:
         raise RebuildInterrupted(replaced=True) from None
     return n
@@ -218,17 +219,34 @@ def _replace_all(
     return backend.replace_all(docs(), workers=workers)
 
 
-def _settle_outbox(backend: SearchBackend, started: dt.datetime) -> None:
-    """After a rebuild that began at `started`: messages older than it are done; the ones
-    written while it ran are delivered again (see below)."""
-    messages = OutboxMessage.objects.filter(topic=registry.TOPIC)
-    messages.filter(processed_at__isnull=True, created_at__lte=started).update(
-        processed_at=timezone.now()
+# Longer than any transaction that writes an outbox message stays open (a web request's
+# seconds, an import's minutes): a message's created_at is when it was inserted, not committed.
+OPEN_TRANSACTION_WINDOW = dt.timedelta(hours=1)
+
+
+def _recent_messages(started: dt.datetime) -> set[int]:
+    """The index messages of the last OPEN_TRANSACTION_WINDOW committed when a rebuild begins:
+    their changes are in what it reads."""
+    recent = OutboxMessage.objects.filter(
+        topic=registry.TOPIC, created_at__gt=started - OPEN_TRANSACTION_WINDOW
     )
+    return set(recent.values_list("pk", flat=True))
+
+
+def _settle_outbox(backend: SearchBackend, started: dt.datetime, seen: set[int]) -> None:
+    """After a rebuild that began at `started` (`seen`: _recent_messages then): messages
+    committed before it began are done; the others are delivered again (see below)."""
+    messages = OutboxMessage.objects.filter(topic=registry.TOPIC)
     # Changes committed while the rebuild ran may be missing from it (their object was read
     # before the change) — and on PostgreSQL their delivery went into the table the rebuild
-    # has just replaced. Deliver them again, into the new index.
-    late = list(messages.filter(created_at__gt=started).values_list("pk", flat=True))
+    # has just replaced. That includes a change inserted before the rebuild began and
+    # committed after (created_at says "older", and marking it done lost the change until
+    # the next edit). Deliver them again, into the new index.
+    recent = messages.filter(created_at__gt=started - OPEN_TRANSACTION_WINDOW)
+    late = [pk for pk in recent.values_list("pk", flat=True) if pk not in seen]
+    messages.filter(processed_at__isnull=True, created_at__lte=started).exclude(pk__in=late).update(
+        processed_at=timezone.now()
+    )
     messages.filter(pk__in=late).update(processed_at=None)
     while late and process_outbox(ids=late, backend=backend):
         pass
