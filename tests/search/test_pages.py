@@ -374,7 +374,10 @@ def test_nothing_searchable_within_a_filter_is_said_so(client, corpus, world, q:
     body's documents without a word, as if each matched what was typed; the page and the API
     say the words were ignored, and list the filter's documents."""
     params = {"q": q, "body": world.body_a.credit_code}
-    notice = "检索词中没有可检索的文字（标点和符号会被忽略），以下是所选范围内的全部信息。"
+    notice = (
+        "检索词中没有可检索的文字（标点、符号和 AND、OR 等检索语法会被忽略），"
+        "以下是所选范围内的全部信息。"
+    )
     r = client.get(URL, params)
     assert r.context["outcome"].mode == "browse" and r.context["outcome"].total == 28
     assert notice in r.context["notices"]
@@ -515,6 +518,11 @@ def test_api_facet_values_are_what_the_filters_take(client, corpus, world) -> No
 def test_api_no_results_is_page_1_of_0_as_documented(client, corpus) -> None:  # type: ignore[no-untyped-def]
     data = client.get("/api/v1/search", {"q": "火星基地"}).json()
     assert (data["total"], data["page"], data["num_pages"], data["hits"]) == (0, 1, 0, [])
+    assert data["notices"] == []
+    # Nothing asked at all: said (the page shows its search tips instead).
+    data = client.get("/api/v1/search").json()
+    assert (data["mode"], data["total"]) == ("none", 0)
+    assert data["notices"] and data["notices"][0].startswith("请提供检索词 q")
     spec = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["SearchOut"]
     assert "没有结果时为 0" in spec["properties"]["num_pages"]["description"]
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from yangguang.search.params import parse_params
-from yangguang.search.service import run_search
+from yangguang.search.service import SearchOutcome, run_search
 
 router = Router(tags=["全文检索"])
 
@@ -106,7 +106,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object
         "num_pages": outcome.num_pages,
         "sort": outcome.sort,
         "mode": outcome.mode,
-        "notices": sp.notices + outcome.notices,
+        "notices": sp.notices + outcome.notices + _asked_nothing(outcome),
         "suggestions": outcome.suggestions,
         "expansions": [
             {"word": e.word, "also": list(e.also), "literal_q": e.literal_q}
@@ -123,6 +123,15 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, object
             for k, vs in outcome.facets.items()
         },
     }
+
+
+def _asked_nothing(outcome: SearchOutcome) -> list[str]:
+    """No words and no filters: the page shows search tips, the API says what to send."""
+    if outcome.mode == "none" and not outcome.q.strip():
+        return [
+            "请提供检索词 q，或至少一个筛选条件（body、region、category、theme、year、date_from …）。"
+        ]
+    return []
 
 
 routers = [("/search", router)]

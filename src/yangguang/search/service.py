@@ -314,7 +314,9 @@ def run_search(
         # Within a filter (a body's search box carries ?body=) the filter's documents follow:
         # without a word they looked like matches for what was typed.
         then = "以下是所选范围内的全部信息" if filters.active() else "请输入关键词"
-        out.notices.append(f"检索词中没有可检索的文字（标点和符号会被忽略），{then}。")
+        # AND, OR, NOT, NEAR are dropped like punctuation (segment.OPERATOR_WORDS): say so.
+        ignored = "标点、符号和 AND、OR 等检索语法"
+        out.notices.append(f"检索词中没有可检索的文字（{ignored}会被忽略），{then}。")
     if pq.empty and not filters.active():
         out.mode = "none"
         out.took_ms = (time.perf_counter() - started) * 1000
