@@ -368,22 +368,24 @@ def run_search(
     bodies = _body_names({h.body_id for h in hits if h.body_id} | _facet_body_ids(result))
     out.hits = [_result_hit(h, pq, bodies) for h in hits[:per_page]]
     out.facets = _label_facets(result.facets, filters, bodies)
+
+    def total_with(other: Filters) -> int:
+        """How many documents the words (all of them) find with `other` filters."""
+        count = replace(eq, node=pq.and_node(), filters=other, facets=(), offset=0)
+        return _engine(backend, count).total
+
     if not out.total and pq.empty:
         # Browsing by filters alone (an unknown 主题分类 from an old link): say why it is empty.
         out.notices.append("所选筛选条件下没有公开信息，请减少或更换筛选条件。")
     elif not out.total and filters.in_title:
         # Not in any title: how many the words find in the texts, with the same filters.
-        anywhere = replace(filters, in_title=False)
-        out.fulltext_total = _engine(
-            backend, replace(eq, node=pq.and_node(), filters=anywhere, facets=(), offset=0)
-        ).total
+        out.fulltext_total = total_with(replace(filters, in_title=False))
         if out.fulltext_total:
             out.notices.append(f"标题中没有找到；在全文中检索可找到 {out.fulltext_total} 条。")
     elif not out.total and filters.active():
         # Zero because of the filters (or a filter value that matches nothing): say so and how
         # many the words find alone, rather than "nothing about 低保" when 84 documents are.
-        alone = replace(eq, node=pq.and_node(), filters=Filters(), facets=(), offset=0)
-        out.unfiltered_total = _engine(backend, alone).total
+        out.unfiltered_total = total_with(Filters())
         if out.unfiltered_total:
             out.notices.append(
                 f"在所选筛选条件下没有结果；不加筛选条件可找到 {out.unfiltered_total} 条。"

@@ -493,13 +493,14 @@ class PostgresBackend(SearchBackend):
             match = _in_title(match) if f.in_title else match
             clauses.append(match.replace("{q}", "to_tsquery('simple', %s)"))
             params += [tsq] * match.count("{q}")
-            written = "strpos(lower(" + ("title" if f.in_title else "title || ' ' || text") + ")"
+            searched = "title" if f.in_title else "title || ' ' || text"
+            written = f"strpos(lower({searched}), %s) > 0"
+            tokens = "title_tsv" if f.in_title else "tsv"
             for check in _phrases(q.node):
                 if check.or_token is None:
-                    clauses.append(f"{written}, %s) > 0")
+                    clauses.append(written)
                 else:  # indexed with the token (after the addition), or written out
-                    tokens = "title_tsv" if f.in_title else "tsv"
-                    clauses.append(f"({tokens} @@ to_tsquery('simple', %s) OR {written}, %s) > 0)")
+                    clauses.append(f"({tokens} @@ to_tsquery('simple', %s) OR {written})")
                     params.append(_lexeme(check.or_token))
                 params.append(check.text)
         if f.body_ids:

@@ -424,8 +424,8 @@ class TantivyBackend(SearchBackend):
             match = Q.boolean_query([(should, match), (should, pin)])
         searcher = self._index.searcher()
         # Broad only if the index is big enough (doc_freq costs a fraction of a millisecond).
-        small = searcher.num_docs <= BROAD_MATCHES or query.filters.in_title
-        broad = not small and node is not None and self._estimate(searcher, node) > BROAD_MATCHES
+        no_tiers = searcher.num_docs <= BROAD_MATCHES or query.filters.in_title
+        broad = not no_tiers and node is not None and self._estimate(searcher, node) > BROAD_MATCHES
         # Ranked by relevance and not in tiers, the top-hits search counts every match anyway
         # (count=True): the counting thread then needs no total of its own.
         ranked_counts = node is not None and query.sort != "date" and not broad
